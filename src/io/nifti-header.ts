@@ -106,11 +106,11 @@ export function scaling(h: NiftiHeader): { slope: number; inter: number } | unde
   return { slope: h.sclSlope, inter };
 }
 
-/** Encode a header (little-endian) followed by 4 zero extension bytes: 352 bytes. */
+/** Encode a header in its byte order (`h.littleEndian`), then 4 zero extension bytes: 352 bytes. */
 export function encodeNiftiHeader(h: NiftiHeader): Uint8Array {
   const bytes = new Uint8Array(352);
   const dv = new DataView(bytes.buffer);
-  const le = true;
+  const le = h.littleEndian;
   dv.setInt32(0, 348, le);
   bytes[38] = 'r'.charCodeAt(0); // "regular", as Analyze readers expect
   h.dim.forEach((v, i) => dv.setInt16(40 + 2 * i, v, le));

@@ -68,7 +68,7 @@ function toFloat32(
   scale?: { slope: number; inter: number },
 ): Float32Array {
   const { dtype, bytes: size } = type;
-  const copy = bytes.slice(offset, offset + count * size); // aligned copy we may byte-swap
+  const copy = new Uint8Array(bytes.subarray(offset, offset + count * size)); // own, aligned copy (Buffer.slice would share)
   if (size > 1 && littleEndian !== (endianness() === 'LE')) {
     for (let i = 0; i < copy.length; i += size) copy.subarray(i, i + size).reverse();
   }
