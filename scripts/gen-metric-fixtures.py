@@ -19,8 +19,9 @@ import numpy as np
 import sklearn
 import skimage
 from PIL import Image
+from scipy.stats import entropy
 from sklearn.metrics import (accuracy_score, average_precision_score, confusion_matrix,
-                             rand_score, roc_auc_score, roc_curve)
+                             mutual_info_score, rand_score, roc_auc_score, roc_curve)
 from skimage.measure import label as sk_label
 from skimage.metrics import variation_of_information
 from skimage.segmentation import felzenszwalb
@@ -49,6 +50,18 @@ def fpr_at_tpr(y_unknown, s, tpr_target):
     # FPR at the first ROC point (thresholds descending) whose TPR reaches the target: no interpolation.
     fpr, tpr, _ = roc_curve(y_unknown, s, drop_intermediate=False)
     return float(fpr[np.argmax(tpr >= tpr_target)])
+
+
+def voi_nats(a, b):
+    # H(A) + H(B) - 2 I(A; B) with natural logs (scipy entropy, sklearn mutual information).
+    _, ca = np.unique(a, return_counts=True)
+    _, cb = np.unique(b, return_counts=True)
+    return float(entropy(ca) + entropy(cb) - 2 * mutual_info_score(a.ravel(), b.ravel()))
+
+
+def voi_bits_skimage(a, b):
+    # skimage 0.19's variation_of_information returns (H(b|a), H(a|b)) computed with log2, i.e. bits.
+    return float(sum(variation_of_information(a, b)))
 
 
 def open_set_cases():
@@ -118,10 +131,9 @@ def segmentation_cases():
     for i, (h, w, ka, kb) in enumerate(((9, 12, 3, 4), (16, 16, 6, 2), (20, 13, 10, 5), (7, 5, 1, 3))):
         a = blocky_labels(h, w, ka, 3)
         b = blocky_labels(h, w, kb, 4) + 7  # arbitrary, non-contiguous label values
-        hab, hba = variation_of_information(a, b)  # H(a|b), H(b|a) in nats
         pairs.append({'width': w, 'height': h, 'a': a.ravel().tolist(), 'b': b.ravel().tolist(),
                       'randIndex': float(rand_score(a.ravel(), b.ravel())),
-                      'voi': float(hab + hba)})
+                      'voiNats': voi_nats(a, b), 'voiBitsSkimage': voi_bits_skimage(a, b)})
     components = []
     for h, w, k in ((10, 14, 3), (17, 11, 2), (6, 6, 4)):
         a = blocky_labels(h, w, k, 2)
@@ -151,9 +163,9 @@ def bsds_cases():
         for j in range(len(gts)):
             if i == j:
                 continue
-            hab, hba = variation_of_information(gts[i], gts[j])
             pairs.append({'a': i, 'b': j, 'randIndex': float(rand_score(gts[i].ravel(), gts[j].ravel())),
-                          'voi': float(hab + hba)})
+                          'voiNats': voi_nats(gts[i], gts[j]),
+                          'voiBitsSkimage': voi_bits_skimage(gts[i], gts[j])})
     dump('bsds-annotators.json', {'versions': versions(), 'image': BSDS_ID, 'annotators': len(gts),
                                   'pairs': pairs})
     return True

@@ -14,8 +14,9 @@ export function averagePrecision(scores: ArrayLike<number>, isPositive: ArrayLik
   let tpPrev = 0;
   for (let i = 0; i < c.thresholds.length; i++) {
     const tp = c.tps[i];
-    if (tp !== tpPrev) ap += ((tp - tpPrev) / c.positives) * (tp / (tp + c.fps[i]));
+    if (tp !== tpPrev) ap += (tp - tpPrev) * (tp / (tp + c.fps[i]));
     tpPrev = tp;
   }
-  return ap;
+  // One division at the end keeps a perfect ranking at exactly 1 (sum of n ones / n).
+  return ap / c.positives;
 }

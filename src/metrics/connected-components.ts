@@ -16,7 +16,7 @@ export interface ConnectedComponentsOptions {
 
 /** The relabelled map (ids 0..count-1 in raster order of each component's first pixel). */
 export interface ConnectedComponents {
-  readonly map: LabelMap & { readonly data: Int32Array };
+  readonly map: { readonly data: Int32Array; readonly width: number; readonly height: number };
   readonly count: number;
 }
 

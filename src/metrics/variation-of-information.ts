@@ -8,9 +8,9 @@ import type { SegmentationMetric } from './segmentation-metric.js';
 /** Options for the VoI functions. */
 export interface VariationOfInformationOptions {
   /**
-   * Logarithm base. Math.E gives nats (as skimage.metrics.variation_of_information);
-   * 2 gives bits, which is what the BSDS500 MATLAB benchmark code uses (log2), so use 2 to
-   * compare with published BSDS VoI tables.
+   * Logarithm base. Math.E gives nats. 2 gives bits, which is what the BSDS500 MATLAB
+   * benchmark code (log2) and skimage 0.19's variation_of_information use: pass 2 to compare
+   * with published BSDS VoI tables or with skimage.
    * @default Math.E
    */
   logBase?: number;
