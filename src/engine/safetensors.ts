@@ -1,0 +1,112 @@
+// The safetensors format (huggingface/safetensors): an 8-byte little-endian header length, a JSON
+// header {name: {dtype, shape, data_offsets}, __metadata__?: {string: string}}, then raw
+// little-endian bytes. Written atomically (temp file + rename).
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { native } from './native.js';
+import { DTYPE_CODE, type DType } from './dtype.js';
+import { Tensor } from './tensor.js';
+import { InputError } from '../util/errors.js';
+
+const TO_ST: Record<DType, string> = {
+  float32: 'F32',
+  float64: 'F64',
+  float16: 'F16',
+  int64: 'I64',
+  int32: 'I32',
+  int16: 'I16',
+  int8: 'I8',
+  uint8: 'U8',
+  bool: 'BOOL',
+};
+const FROM_ST = new Map<string, DType>(Object.entries(TO_ST).map(([k, v]) => [v, k as DType]));
+const BYTES: Record<DType, number> = { float32: 4, float64: 8, float16: 2, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1 };
+
+export interface SafetensorsFile {
+  tensors: Map<string, Tensor>;
+  metadata: Record<string, string>;
+}
+
+/** Writes tensors (CPU copies are made as needed) and string metadata to path, atomically. */
+export function saveSafetensors(path: string, tensors: Map<string, Tensor>, metadata: Record<string, string> = {}): void {
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  const blobs: Uint8Array[] = [];
+  let offset = 0;
+  for (const [name, t] of [...tensors.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const bytes = new Uint8Array(native.toBuffer(t.native));
+    header[name] = { dtype: TO_ST[t.dtype], shape: t.shape, data_offsets: [offset, offset + bytes.length] };
+    blobs.push(bytes);
+    offset += bytes.length;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - ((json.length + 8) % 8)) % 8); // align data to 8 bytes
+  const head = Buffer.from(json, 'utf8');
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(head.length));
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, len);
+    writeSync(fd, head);
+    for (const b of blobs) writeSync(fd, b);
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      closeSync(fd);
+    } catch {
+      /* already closed */
+    }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* nothing to remove */
+    }
+    throw e;
+  }
+}
+
+/** Reads a .safetensors file; every problem is an InputError naming the file. */
+export function loadSafetensors(path: string): SafetensorsFile {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    throw new InputError(path, `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  if (buf.length < 8) throw new InputError(path, 'not a safetensors file (shorter than its 8-byte header length)');
+  const n = buf.readBigUInt64LE(0);
+  if (n > BigInt(buf.length - 8) || n < 2n) throw new InputError(path, `truncated or not safetensors (header claims ${n} bytes)`);
+  const headerEnd = 8 + Number(n);
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(buf.subarray(8, headerEnd).toString('utf8')) as Record<string, unknown>;
+  } catch {
+    throw new InputError(path, 'not safetensors (header is not JSON)');
+  }
+  const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
+  const tensors = new Map<string, Tensor>();
+  const dataLen = buf.length - headerEnd;
+  try {
+    for (const [name, spec] of Object.entries(header)) {
+      if (name === '__metadata__') continue;
+      const s = spec as { dtype?: string; shape?: number[]; data_offsets?: [number, number] };
+      const dtype = FROM_ST.get(s.dtype ?? '');
+      if (dtype === undefined) throw new InputError(path, `tensor ${name}: unsupported dtype ${s.dtype}`);
+      if (!Array.isArray(s.shape) || !Array.isArray(s.data_offsets)) throw new InputError(path, `tensor ${name}: malformed entry`);
+      const [begin, end] = s.data_offsets;
+      const numel = s.shape.reduce((a, b) => a * b, 1);
+      if (!(begin >= 0 && end <= dataLen && end - begin === numel * BYTES[dtype])) {
+        throw new InputError(path, `tensor ${name}: data offsets [${begin}, ${end}] do not fit the file (truncated?)`);
+      }
+      const bytes = new Uint8Array(buf.buffer, buf.byteOffset + headerEnd + begin, end - begin);
+      tensors.set(name, new Tensor(native.fromBuffer(bytes, s.shape, DTYPE_CODE[dtype])));
+    }
+  } catch (e) {
+    for (const t of tensors.values()) t.dispose();
+    throw e;
+  }
+  return { tensors, metadata };
+}
