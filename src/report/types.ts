@@ -29,9 +29,9 @@ export interface FigureKind<D, O = Record<string, never>> {
   readonly description: string;
   /** Render to an SVG string. Same input → byte-identical output. */
   render(data: D, options?: O): Promise<string>;
-  /** Tiny, deterministic sample data: used by contract tests and the gallery. */
-  example(): D;
-  /** Strings that `render(example())` must show (axis titles, legend labels, …). */
+  /** Tiny, deterministic sample data and options: used by contract tests and the gallery. */
+  example(): { data: D; options?: O };
+  /** Strings that rendering the example must show (axis titles, legend labels, …). */
   readonly exampleText: readonly string[];
 }
 
