@@ -23,10 +23,10 @@ export interface CosineScheduleOptions {
   /** Final LR as a fraction of the base LR. @default 0 */ minFactor?: number;
 }
 
-/** η_min + (η − η_min)(1 + cos(π t / T_max)) / 2 */
+/** η_min + (η − η_min)(1 + cos(π t / T_max)) / 2; past T_max it rises again, as PyTorch's does. */
 export function cosineSchedule(o: CosineScheduleOptions): LrFactor {
   const m = o.minFactor ?? 0;
-  return (t) => m + ((1 - m) * (1 + Math.cos((Math.PI * Math.min(t, o.tMax)) / o.tMax))) / 2;
+  return (t) => m + ((1 - m) * (1 + Math.cos((Math.PI * t) / o.tMax))) / 2;
 }
 
 export interface LinearScheduleOptions {
