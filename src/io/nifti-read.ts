@@ -54,7 +54,7 @@ function checkLength(h: NiftiHeader, bytes: Uint8Array, path: string): void {
   const { voxels, bytesPerVoxel } = dataSize(h);
   const need = h.voxOffset + voxels * bytesPerVoxel;
   if (bytes.length < need) {
-    throw new InputError(path, `truncated: ${voxels} voxels need ${need} bytes from the header on, found ${bytes.length}`);
+    throw new InputError(path, `truncated: ${voxels} voxels from byte ${h.voxOffset} need ${need} bytes, the data has ${bytes.length}`);
   }
 }
 

@@ -11,11 +11,12 @@ export const SNIFF_BYTES = 352;
 /** Format of a file from its first bytes, or undefined when none matches. */
 export function detectFormat(head: Uint8Array): FileFormat | undefined {
   const b = head;
+  // DICOM first: its 128-byte preamble may itself hold a TIFF header (dual-format files).
+  if (b.length >= 132 && b[128] === 0x44 && b[129] === 0x49 && b[130] === 0x43 && b[131] === 0x4d) return 'dicom';
   if (b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'png';
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
   if (b.length >= 4 && ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a && b[3] === 0) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && b[3] === 0x2a))) return 'tiff';
   if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) return 'gzip';
-  if (b.length >= 132 && b[128] === 0x44 && b[129] === 0x49 && b[130] === 0x43 && b[131] === 0x4d) return 'dicom';
   if (b.length >= 4) {
     const dv = new DataView(b.buffer, b.byteOffset, b.length);
     const size = dv.getInt32(0, true);
