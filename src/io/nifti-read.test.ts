@@ -1,10 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { OptionError } from '../util/errors.js';
 import { dataset } from '../util/data-root.js';
+import { encodeNiftiHeader } from './nifti-header.js';
+import { headerFor } from './nifti-write.js';
 import { readNifti, readNiftiHeader } from './nifti-read.js';
 import { axisCodes } from './orientation.js';
-import { assertAffineClose, assertClose, fixture } from './test-support.js';
+import { assertAffineClose, assertClose, fixture, tempDir } from './test-support.js';
 
 interface NiftiRef {
   shape: number[];
@@ -68,4 +72,43 @@ test('IXI T1: scl_slope applied, data after the header extension at 2912, qform 
     assertClose(q, Math.round(q), `voxel ${i} / slope`, 0, 1e-3);
   }
   assertAffineClose(refs[rel].qform, refs[rel].affine, 'qform vs sform');
+});
+
+// Every readable datatype, in both byte orders, with a 4-D file of two frames: frame 1 holds
+// values[i] + 1. Known answers: the values themselves (no scaling), stored per dtype.
+const dtypeCases: Array<[number, number, (dv: DataView, o: number, v: number, le: boolean) => void]> = [
+  [256, 1, (dv, o, v) => dv.setInt8(o, v)],
+  [2, 1, (dv, o, v) => dv.setUint8(o, v)],
+  [4, 2, (dv, o, v, le) => dv.setInt16(o, v, le)],
+  [512, 2, (dv, o, v, le) => dv.setUint16(o, v, le)],
+  [8, 4, (dv, o, v, le) => dv.setInt32(o, v, le)],
+  [768, 4, (dv, o, v, le) => dv.setUint32(o, v, le)],
+  [1024, 8, (dv, o, v, le) => dv.setBigInt64(o, BigInt(v), le)],
+  [1280, 8, (dv, o, v, le) => dv.setBigUint64(o, BigInt(v), le)],
+  [16, 4, (dv, o, v, le) => dv.setFloat32(o, v, le)],
+  [64, 8, (dv, o, v, le) => dv.setFloat64(o, v, le)],
+];
+test('readNifti: every datatype in both byte orders, frame selection in a 4-D file (known answers)', async () => {
+  const { dir, done } = await tempDir();
+  try {
+    const values = [0, 1, 7, 100, 2, 3]; // 3x2x1, fits every type
+    const aff = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
+    for (const [code, size, put] of dtypeCases) {
+      for (const le of [true, false]) {
+        const h = { ...headerFor({ shape: [3, 2, 1], affine: aff, data: values }, 'float32'), littleEndian: le, datatype: code, bitpix: 8 * size };
+        h.dim = [4, 3, 2, 1, 2, 1, 1, 1];
+        const body = new DataView(new ArrayBuffer(2 * values.length * size));
+        [...values, ...values.map((v) => v + 1)].forEach((v, i) => put(body, i * size, v, le));
+        const path = join(dir, `t${code}${le ? 'le' : 'be'}.nii`);
+        await writeFile(path, Buffer.concat([encodeNiftiHeader(h), new Uint8Array(body.buffer)]));
+        const f0 = await readNifti(path);
+        assert.deepEqual(Array.from(f0.data), values, `${f0.dtype} ${le ? 'LE' : 'BE'}`);
+        const f1 = await readNifti(path, { frame: 1 });
+        assert.deepEqual(Array.from(f1.data), values.map((v) => v + 1), `${f1.dtype} frame 1`);
+        await assert.rejects(readNifti(path, { frame: 2 }), OptionError);
+      }
+    }
+  } finally {
+    await done();
+  }
 });
