@@ -29,64 +29,52 @@
 namespace kensa {
 
 // ---------------------------------------------------------------------------------------------
-// Live tensor accounting (all threads, all environments).
-static std::atomic<int64_t> g_live{0};
-
-class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
- public:
-  static Napi::Function Init(Napi::Env env) {
-    return DefineClass(env, "NativeTensor", {});
-  }
-  explicit TensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TensorWrap>(info) {}
-  ~TensorWrap() override { release(); }
-
-  void set(at::Tensor t) {
-    release();
-    tensor_ = std::move(t);
-    live_ = true;
-    g_live.fetch_add(1, std::memory_order_relaxed);
-  }
-  void release() {
-    if (live_) {
-      live_ = false;
-      tensor_ = at::Tensor();
-      g_live.fetch_sub(1, std::memory_order_relaxed);
-    }
-  }
-  bool live() const { return live_; }
-  at::Tensor& tensor() { return tensor_; }
-
- private:
-  at::Tensor tensor_;
-  bool live_ = false;
-};
-
+// Tensor handles. JavaScript holds a tensor as an integer index into its environment's table.
+// (One JS object per tensor with a native finalizer was the first design; Node defers native
+// finalizers to the event loop, so a long synchronous training loop piled up millions of pending
+// finalizer records. Integer handles are freed by dispose() at once; a JS FinalizationRegistry is
+// the safety net for handles a program forgets.)
 struct InstanceData {
-  Napi::FunctionReference tensorCtor;
+  std::vector<at::Tensor> table;
+  std::vector<int32_t> freeList;
+  int64_t live = 0;
 };
 
-static Napi::Object wrapTensor(Napi::Env env, at::Tensor t) {
-  auto* data = env.GetInstanceData<InstanceData>();
-  Napi::Object obj = data->tensorCtor.New({});
-  TensorWrap::Unwrap(obj)->set(std::move(t));
-  return obj;
-}
+static InstanceData* data(Napi::Env env) { return env.GetInstanceData<InstanceData>(); }
 
-static bool isTensorObject(Napi::Env env, const Napi::Value& v) {
-  if (!v.IsObject()) return false;
-  auto* data = env.GetInstanceData<InstanceData>();
-  return v.As<Napi::Object>().InstanceOf(data->tensorCtor.Value());
+static Napi::Value wrapTensor(Napi::Env env, at::Tensor t) {
+  InstanceData* d = data(env);
+  int32_t id;
+  if (!d->freeList.empty()) {
+    id = d->freeList.back();
+    d->freeList.pop_back();
+    d->table[id] = std::move(t);
+  } else {
+    id = static_cast<int32_t>(d->table.size());
+    d->table.push_back(std::move(t));
+  }
+  d->live += 1;
+  return Napi::Number::New(env, id);
 }
 
 static at::Tensor& unwrapTensor(Napi::Env env, const Napi::Value& v, const char* what) {
-  if (!isTensorObject(env, v)) {
+  if (!v.IsNumber()) {
     throw Napi::TypeError::New(env, std::string(what) + ": expected a tensor");
   }
-  TensorWrap* w = TensorWrap::Unwrap(v.As<Napi::Object>());
-  if (!w->live()) {
+  InstanceData* d = data(env);
+  int64_t id = v.As<Napi::Number>().Int64Value();
+  if (id < 0 || id >= static_cast<int64_t>(d->table.size()) || !d->table[id].defined()) {
     throw Napi::Error::New(env, std::string(what) + ": tensor was disposed");
   }
-  return w->tensor();
+  return d->table[id];
+}
+
+static void releaseTensor(Napi::Env env, int64_t id) {
+  InstanceData* d = data(env);
+  if (id < 0 || id >= static_cast<int64_t>(d->table.size()) || !d->table[id].defined()) return;
+  d->table[id] = at::Tensor();
+  d->freeList.push_back(static_cast<int32_t>(id));
+  d->live -= 1;
 }
 
 // Runs fn, converting libtorch and standard exceptions into JS errors.
@@ -295,8 +283,7 @@ static c10::IValue toIValue(Napi::Env env, const Napi::Value& v, const c10::Type
 }
 
 // Builds the argument stack from JS values info[first..], filling defaults.
-static torch::jit::Stack buildStack(const Napi::CallbackInfo& info, size_t first, OpEntry* e,
-                                    std::vector<Napi::Value>* jsArgs) {
+static torch::jit::Stack buildStack(const Napi::CallbackInfo& info, size_t first, OpEntry* e) {
   Napi::Env env = info.Env();
   const auto& args = e->handle.schema().arguments();
   size_t given = info.Length() - first;
@@ -308,7 +295,6 @@ static torch::jit::Stack buildStack(const Napi::CallbackInfo& info, size_t first
   stack.reserve(args.size());
   for (size_t i = 0; i < args.size(); ++i) {
     Napi::Value v = i < given ? info[first + i] : env.Undefined();
-    if (jsArgs) jsArgs->push_back(v);
     if (v.IsUndefined()) {
       const auto& def = args[i].default_value();
       if (def.has_value()) {
@@ -366,19 +352,12 @@ static Napi::Value fromIValue(Napi::Env env, const c10::IValue& v) {
   throw Napi::TypeError::New(env, "unsupported return type " + v.tagKind());
 }
 
-// Converts results; a return that aliases a written input gives back that input's JS object.
-static Napi::Value convertResults(Napi::Env env, OpEntry* e, torch::jit::Stack& stack,
-                                  const std::vector<Napi::Value>& jsArgs,
-                                  const std::vector<c10::TensorImpl*>& argImpls) {
+// Converts results; a return that aliases a written input comes back as undefined (the
+// TypeScript side hands back its own argument object instead of a second handle).
+static Napi::Value convertResults(Napi::Env env, OpEntry* e, torch::jit::Stack& stack) {
   auto one = [&](size_t i) -> Napi::Value {
-    const c10::IValue& r = stack[i];
-    if (i < e->returnWrites.size() && e->returnWrites[i] && r.isTensor()) {
-      c10::TensorImpl* impl = r.toTensor().unsafeGetTensorImpl();
-      for (size_t j = 0; j < argImpls.size(); ++j) {
-        if (argImpls[j] == impl) return jsArgs[j];
-      }
-    }
-    return fromIValue(env, r);
+    if (i < e->returnWrites.size() && e->returnWrites[i]) return env.Undefined();
+    return fromIValue(env, stack[i]);
   };
   if (stack.size() == 1) return one(0);
   if (stack.empty()) return env.Undefined();
@@ -387,39 +366,26 @@ static Napi::Value convertResults(Napi::Env env, OpEntry* e, torch::jit::Stack& 
   return a;
 }
 
-static std::vector<c10::TensorImpl*> tensorImpls(const torch::jit::Stack& stack) {
-  std::vector<c10::TensorImpl*> out(stack.size(), nullptr);
-  for (size_t i = 0; i < stack.size(); ++i) {
-    if (stack[i].isTensor()) out[i] = stack[i].toTensor().unsafeGetTensorImpl();
-  }
-  return out;
-}
-
 // call(opId, ...args)
 static Napi::Value Call(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
     OpEntry* e = opById(env, info[0]);
-    std::vector<Napi::Value> jsArgs;
-    torch::jit::Stack stack = buildStack(info, 1, e, &jsArgs);
-    auto impls = tensorImpls(stack);
+    torch::jit::Stack stack = buildStack(info, 1, e);
     e->handle.callBoxed(stack);
-    return convertResults(env, e, stack, jsArgs, impls);
+    return convertResults(env, e, stack);
   });
 }
 
 // callAsync(opId, ...args) -> Promise: the op runs on a libuv worker thread.
 class CallWorker : public Napi::AsyncWorker {
  public:
-  CallWorker(Napi::Env env, OpEntry* e, torch::jit::Stack stack, std::vector<Napi::Value> jsArgs)
+  CallWorker(Napi::Env env, OpEntry* e, torch::jit::Stack stack)
       : Napi::AsyncWorker(env),
         deferred_(Napi::Promise::Deferred::New(env)),
         entry_(e),
         stack_(std::move(stack)),
-        gradEnabled_(at::GradMode::is_enabled()) {
-    impls_ = tensorImpls(stack_);
-    for (auto& v : jsArgs) refs_.push_back(Napi::Persistent(v.IsObject() ? v.As<Napi::Object>() : Napi::Object::New(env)));
-  }
+        gradEnabled_(at::GradMode::is_enabled()) {}
   Napi::Promise Promise() { return deferred_.Promise(); }
 
  protected:
@@ -434,33 +400,31 @@ class CallWorker : public Napi::AsyncWorker {
     }
   }
   void OnOK() override {
-    Napi::Env env = Env();
     try {
-      std::vector<Napi::Value> jsArgs;
-      for (auto& r : refs_) jsArgs.push_back(r.Value());
-      deferred_.Resolve(convertResults(env, entry_, stack_, jsArgs, impls_));
+      deferred_.Resolve(convertResults(Env(), entry_, stack_));
     } catch (const Napi::Error& e) {
       deferred_.Reject(e.Value());
     }
+    stack_.clear();
   }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void OnError(const Napi::Error& e) override {
+    stack_.clear();
+    deferred_.Reject(e.Value());
+  }
 
  private:
   Napi::Promise::Deferred deferred_;
   OpEntry* entry_;
   torch::jit::Stack stack_;
   bool gradEnabled_;
-  std::vector<c10::TensorImpl*> impls_;
-  std::vector<Napi::ObjectReference> refs_;
 };
 
 static Napi::Value CallAsync(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
     OpEntry* e = opById(env, info[0]);
-    std::vector<Napi::Value> jsArgs;
-    torch::jit::Stack stack = buildStack(info, 1, e, &jsArgs);
-    auto* w = new CallWorker(env, e, std::move(stack), std::move(jsArgs));
+    torch::jit::Stack stack = buildStack(info, 1, e);
+    auto* w = new CallWorker(env, e, std::move(stack));
     auto p = w->Promise();
     w->Queue();
     return p;
@@ -586,15 +550,9 @@ static Napi::Value Item(const Napi::CallbackInfo& info) {
 
 static Napi::Value Dispose(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!isTensorObject(env, info[0])) throw Napi::TypeError::New(env, "dispose: expected a tensor");
-  TensorWrap::Unwrap(info[0].As<Napi::Object>())->release();
+  if (!info[0].IsNumber()) throw Napi::TypeError::New(env, "dispose: expected a tensor handle");
+  releaseTensor(env, info[0].As<Napi::Number>().Int64Value());
   return env.Undefined();
-}
-
-static Napi::Value IsDisposed(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!isTensorObject(env, info[0])) throw Napi::TypeError::New(env, "isDisposed: expected a tensor");
-  return Napi::Boolean::New(env, !TensorWrap::Unwrap(info[0].As<Napi::Object>())->live());
 }
 
 // backward(tensor, grad|undefined, retainGraph, createGraph)
@@ -723,7 +681,27 @@ static Napi::Value CudaDeviceCount(const Napi::CallbackInfo& info) {
 }
 
 static Napi::Value LiveTensors(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(g_live.load()));
+  return Napi::Number::New(info.Env(), static_cast<double>(data(info.Env())->live));
+}
+
+// returns(opId) -> one kind per return: "tensor", "tensors", "self" (a written input) or "other"
+static Napi::Value Returns(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    OpEntry* e = opById(env, info[0]);
+    const auto& rets = e->handle.schema().returns();
+    Napi::Array a = Napi::Array::New(env, rets.size());
+    for (size_t i = 0; i < rets.size(); ++i) {
+      const char* kind = "other";
+      auto k = rets[i].type()->kind();
+      if (e->returnWrites[i]) kind = "self";
+      else if (k == c10::TypeKind::TensorType) kind = "tensor";
+      else if (k == c10::TypeKind::ListType &&
+               rets[i].type()->castRaw<c10::ListType>()->getElementType()->kind() == c10::TypeKind::TensorType) kind = "tensors";
+      a.Set(static_cast<uint32_t>(i), Napi::String::New(env, kind));
+    }
+    return a;
+  });
 }
 
 static Napi::Value Version(const Napi::CallbackInfo& info) {
@@ -732,10 +710,7 @@ static Napi::Value Version(const Napi::CallbackInfo& info) {
 }
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  auto* data = new InstanceData();
-  data->tensorCtor = Napi::Persistent(TensorWrap::Init(env));
-  env.SetInstanceData<InstanceData>(data);
-  exports.Set("NativeTensor", data->tensorCtor.Value());
+  env.SetInstanceData<InstanceData>(new InstanceData());
 #define KENSA_FN(name, fn) exports.Set(name, Napi::Function::New(env, fn, name))
   KENSA_FN("op", Op);
   KENSA_FN("schema", Schema);
@@ -752,7 +727,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   KENSA_FN("isLeaf", IsLeaf);
   KENSA_FN("item", Item);
   KENSA_FN("dispose", Dispose);
-  KENSA_FN("isDisposed", IsDisposed);
+  KENSA_FN("returns", Returns);
   KENSA_FN("backward", Backward);
   KENSA_FN("grad", Grad);
   KENSA_FN("setGrad", SetGrad);

@@ -4,14 +4,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../util/data-root.js';
 
-/** Opaque handle of a libtorch tensor owned by the addon. */
-export interface NativeTensor {
-  readonly __native: unique symbol;
-}
+/** Index of a libtorch tensor in the addon's handle table (per thread). */
+export type NativeTensor = number;
+
+/** What an operator's return is: a tensor, a list of tensors, its written input, or a value. */
+export type ReturnKind = 'tensor' | 'tensors' | 'self' | 'other';
 
 export interface NativeAddon {
-  NativeTensor: new () => NativeTensor;
   op(name: string, overload: string): number;
+  returns(op: number): ReturnKind[];
   schema(op: number): string;
   call(op: number, ...args: unknown[]): unknown;
   callAsync(op: number, ...args: unknown[]): Promise<unknown>;
@@ -25,7 +26,6 @@ export interface NativeAddon {
   isLeaf(t: NativeTensor): boolean;
   item(t: NativeTensor): number | boolean;
   dispose(t: NativeTensor): void;
-  isDisposed(t: NativeTensor): boolean;
   backward(t: NativeTensor, grad: NativeTensor | undefined, retainGraph: boolean, createGraph: boolean): void;
   grad(t: NativeTensor): NativeTensor | undefined;
   setGrad(t: NativeTensor, grad: NativeTensor | undefined): void;

@@ -34,7 +34,7 @@ export function saveSafetensors(path: string, tensors: Map<string, Tensor>, meta
   const blobs: Uint8Array[] = [];
   let offset = 0;
   for (const [name, t] of [...tensors.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const bytes = new Uint8Array(native.toBuffer(t.native));
+    const bytes = new Uint8Array(native.toBuffer(t.handle));
     header[name] = { dtype: TO_ST[t.dtype], shape: t.shape, data_offsets: [offset, offset + bytes.length] };
     blobs.push(bytes);
     offset += bytes.length;

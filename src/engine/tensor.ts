@@ -1,21 +1,29 @@
 // The Tensor: a TypeScript handle on a libtorch tensor. Core facts, data access, autograd and
 // disposal live here; op methods are attached by tensor-*.ts (imported through engine/index.ts).
 import { inspect } from 'node:util';
-import { native, type NativeTensor } from './native.js';
+import { native, type NativeTensor, type ReturnKind } from './native.js';
 import { dtypeFromCode, viewAs, type DType, type DataTypeMap, DTYPE_CODE } from './dtype.js';
 import { markTrackable, track, type Trackable } from './scope.js';
 
-/** Resolved ATen operator ids, looked up once per (name, overload). */
-const opIds = new Map<string, number>();
+interface OpInfo {
+  id: number;
+  returns: ReturnKind[];
+}
+
+/** Resolved ATen operators, looked up once per (name, overload). */
+const ops = new Map<string, OpInfo>();
+const opsById: OpInfo[] = [];
 
 export function opId(name: string, overload = ''): number {
   const key = overload ? `${name}.${overload}` : name;
-  let id = opIds.get(key);
-  if (id === undefined) {
-    id = native.op(name.includes('::') ? name : `aten::${name}`, overload);
-    opIds.set(key, id);
+  let info = ops.get(key);
+  if (info === undefined) {
+    const id = native.op(name.includes('::') ? name : `aten::${name}`, overload);
+    info = { id, returns: native.returns(id) };
+    ops.set(key, info);
+    opsById[id] = info;
   }
-  return id;
+  return info.id;
 }
 
 /** Full schema text of an operator, e.g. for error messages and docs. */
@@ -24,43 +32,62 @@ export function opSchema(name: string, overload = ''): string {
 }
 
 function unwrapArg(a: unknown): unknown {
-  if (a instanceof Tensor) return a.native;
+  if (a instanceof Tensor) return a.handle;
   if (Array.isArray(a)) {
     for (const x of a) {
-      if (x instanceof Tensor) return a.map((y) => (y instanceof Tensor ? y.native : y));
+      if (x instanceof Tensor) return a.map((y) => (y instanceof Tensor ? y.handle : y));
     }
   }
   return a;
 }
 
-function wrapResult(r: unknown): unknown {
-  if (r instanceof native.NativeTensor) return new Tensor(r as NativeTensor);
-  if (Array.isArray(r)) return r.map(wrapResult);
-  return r;
+function wrapOne(kind: ReturnKind, r: unknown, self: Tensor | undefined): unknown {
+  switch (kind) {
+    case 'tensor':
+      return r === null || r === undefined ? undefined : new Tensor(r as NativeTensor);
+    case 'tensors':
+      return (r as NativeTensor[]).map((h) => new Tensor(h));
+    case 'self':
+      return self;
+    default:
+      return r;
+  }
 }
 
-/** Calls an ATen operator; tensors in and out are kensa Tensors. */
+function wrapResult(id: number, r: unknown, args: unknown[]): unknown {
+  const kinds = opsById[id].returns;
+  const self = args.find((a): a is Tensor => a instanceof Tensor);
+  if (kinds.length === 1) return wrapOne(kinds[0], r, self);
+  return kinds.map((k, i) => wrapOne(k, (r as unknown[])[i], self));
+}
+
+/** Calls an ATen operator by id; tensors in and out are kensa Tensors. */
 export function callOp(id: number, ...args: unknown[]): unknown {
-  for (let i = 0; i < args.length; i++) args[i] = unwrapArg(args[i]);
-  return wrapResult(native.call(id, ...args));
+  const raw = args.map(unwrapArg);
+  return wrapResult(id, native.call(id, ...raw), args);
 }
 
 /** Calls an ATen operator that returns one tensor. */
 export function call(id: number, ...args: unknown[]): Tensor {
-  return callOp(id, ...args) as Tensor;
+  const raw = args.map(unwrapArg);
+  const r = native.call(id, ...raw);
+  if (typeof r === 'number') return new Tensor(r);
+  return wrapResult(id, r, args) as Tensor;
 }
 
 /** Calls an in-place ATen operator (its result is its first argument). */
 export function callInPlace(id: number, ...args: unknown[]): void {
-  for (let i = 0; i < args.length; i++) args[i] = unwrapArg(args[i]);
-  native.call(id, ...args);
+  native.call(id, ...args.map(unwrapArg));
 }
 
 /** Runs an ATen operator on a worker thread, so the event loop stays free. */
 export async function callAsync(id: number, ...args: unknown[]): Promise<unknown> {
-  for (let i = 0; i < args.length; i++) args[i] = unwrapArg(args[i]);
-  return wrapResult(await native.callAsync(id, ...args));
+  const raw = args.map(unwrapArg);
+  return wrapResult(id, await native.callAsync(id, ...raw), args);
 }
+
+// Safety net for tensors a program forgets to dispose: released when collected.
+const registry = new FinalizationRegistry<NativeTensor>((h) => native.dispose(h));
 
 export interface BackwardOptions {
   /** Keep the graph for another backward. @default false */
@@ -72,29 +99,30 @@ export interface BackwardOptions {
 export type NestedArray = number | boolean | bigint | NestedArray[];
 
 export class Tensor implements Trackable {
-  /** @internal the addon's handle */
-  readonly native: NativeTensor;
+  /** @internal the addon's handle; -1 once disposed */
+  handle: NativeTensor;
 
   constructor(handle: NativeTensor) {
-    this.native = handle;
+    this.handle = handle;
+    registry.register(this, handle, this);
     track(this);
   }
 
   // ---- facts -------------------------------------------------------------------------------
   get shape(): number[] {
-    return native.shape(this.native);
+    return native.shape(this.handle);
   }
   get ndim(): number {
-    return native.shape(this.native).length;
+    return native.shape(this.handle).length;
   }
   get dtype(): DType {
-    return dtypeFromCode(native.dtype(this.native));
+    return dtypeFromCode(native.dtype(this.handle));
   }
   get device(): string {
-    return native.device(this.native);
+    return native.device(this.handle);
   }
   get numel(): number {
-    return native.shape(this.native).reduce((a, b) => a * b, 1);
+    return native.shape(this.handle).reduce((a, b) => a * b, 1);
   }
   /** Size of one dimension (negative counts from the end). */
   size(dim: number): number {
@@ -107,7 +135,7 @@ export class Tensor implements Trackable {
   // ---- data --------------------------------------------------------------------------------
   /** A copy of the elements, row-major, in the dtype's typed array. */
   data<D extends DType = DType>(): DataTypeMap[D] {
-    return viewAs(this.dtype, native.toBuffer(this.native)) as DataTypeMap[D];
+    return viewAs(this.dtype, native.toBuffer(this.handle)) as DataTypeMap[D];
   }
   /** Elements as a nested JS array (int64 as numbers). */
   toArray(): NestedArray {
@@ -126,52 +154,55 @@ export class Tensor implements Trackable {
   }
   /** The value of a one-element tensor. */
   item(): number {
-    const v = native.item(this.native);
+    const v = native.item(this.handle);
     return typeof v === 'boolean' ? Number(v) : v;
   }
 
   // ---- lifetime ----------------------------------------------------------------------------
   dispose(): void {
-    native.dispose(this.native);
+    if (this.handle < 0) return;
+    registry.unregister(this);
+    native.dispose(this.handle);
+    this.handle = -1;
   }
   get isDisposed(): boolean {
-    return native.isDisposed(this.native);
+    return this.handle < 0;
   }
 
   // ---- autograd ----------------------------------------------------------------------------
   get requiresGrad(): boolean {
-    return native.requiresGrad(this.native);
+    return native.requiresGrad(this.handle);
   }
   set requiresGrad(on: boolean) {
-    native.setRequiresGrad(this.native, on);
+    native.setRequiresGrad(this.handle, on);
   }
   /** Sets requiresGrad in place and returns this. */
   requiresGrad_(on = true): this {
-    native.setRequiresGrad(this.native, on);
+    native.setRequiresGrad(this.handle, on);
     return this;
   }
   get isLeaf(): boolean {
-    return native.isLeaf(this.native);
+    return native.isLeaf(this.handle);
   }
   /** The accumulated gradient (a new handle each call; dispose it or use tidy), or undefined. */
   get grad(): Tensor | undefined {
-    const g = native.grad(this.native);
+    const g = native.grad(this.handle);
     return g === undefined ? undefined : new Tensor(g);
   }
   set grad(g: Tensor | undefined) {
-    native.setGrad(this.native, g?.native);
+    native.setGrad(this.handle, g?.handle);
   }
   /** Drops the accumulated gradient (PyTorch's zero_grad(set_to_none=True)). */
   zeroGrad(): void {
-    native.setGrad(this.native, undefined);
+    native.setGrad(this.handle, undefined);
   }
   /** Keeps .grad for this non-leaf tensor after backward (e.g. an activation for Grad-CAM). */
   retainGrad(): this {
-    native.retainGrad(this.native);
+    native.retainGrad(this.handle);
     return this;
   }
   backward(grad?: Tensor, opts: BackwardOptions = {}): void {
-    native.backward(this.native, grad?.native, opts.retainGraph ?? false, opts.createGraph ?? false);
+    native.backward(this.handle, grad?.handle, opts.retainGraph ?? false, opts.createGraph ?? false);
   }
 
   toString(): string {
@@ -193,9 +224,9 @@ export function grad(
   const outs = Array.isArray(outputs) ? outputs : [outputs];
   const ins = Array.isArray(inputs) ? inputs : [inputs];
   const r = native.autogradGrad(
-    outs.map((t) => t.native),
-    ins.map((t) => t.native),
-    opts.gradOutputs?.map((t) => t?.native),
+    outs.map((t) => t.handle),
+    ins.map((t) => t.handle),
+    opts.gradOutputs?.map((t) => t?.handle),
     opts.retainGraph,
     opts.createGraph ?? false,
     opts.allowUnused ?? false,

@@ -1,0 +1,40 @@
+// Deterministic release: 10 000 training steps leave the live-tensor count unchanged and RSS flat.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { liveTensors, manualSeed, randn, randint, tidy } from './index.js';
+import { Conv2d, Linear, ReLU, Sequential, Flatten, BatchNorm2d, MaxPool2d, F } from '../nn/index.js';
+import { Adam } from '../optim/index.js';
+
+test('10 000 training steps: constant live tensors, flat RSS', () => {
+  manualSeed(0);
+  const net = new Sequential(new Conv2d(1, 4, 3, { padding: 1 }), new BatchNorm2d(4), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(4 * 4 * 4, 3));
+  const opt = new Adam(net.parameters(), { lr: 1e-3 });
+  const x = randn([8, 1, 8, 8]);
+  const y = randint(0, 3, [8]);
+  const step = (): number => {
+    opt.zeroGrad();
+    const loss = tidy(() => {
+      const l = F.crossEntropy(net.forward(x), y);
+      l.backward();
+      return l.item();
+    });
+    opt.step();
+    return loss;
+  };
+  for (let i = 0; i < 200; i++) step();
+  const live0 = liveTensors();
+  global.gc?.();
+  const rss0 = process.memoryUsage().rss;
+  let last = 0;
+  for (let i = 0; i < 10_000; i++) last = step();
+  global.gc?.();
+  const rss1 = process.memoryUsage().rss;
+  assert.equal(liveTensors(), live0, 'live tensor count after 10 000 more steps');
+  const growthMb = (rss1 - rss0) / 2 ** 20;
+  assert.ok(growthMb < 40, `RSS grew ${growthMb.toFixed(1)} MB over 10 000 steps`);
+  assert.ok(Number.isFinite(last) && last < 1.2, `the model trained (final loss ${last})`);
+  opt.dispose();
+  net.dispose();
+  x.dispose();
+  y.dispose();
+});
