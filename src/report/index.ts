@@ -1,0 +1,20 @@
+// Public surface of the report layer: figure kinds, image helpers, run figures and the HTML report.
+export type { RasterImage, PixelArray, FigureKind, AnyFigureKind, ChartOptions } from './types.js';
+export { FIGURE_KINDS, figureKind } from './figures/registry.js';
+export { lineCurves, ema, type LineCurvesData, type LineCurvesOptions, type CurveSeries } from './figures/line-curves.js';
+export { rocCurves, trapezoidAuc, type RocCurvesData, type RocCurvesOptions, type RocCurve } from './figures/roc-curves.js';
+export { paramCurves, type ParamCurvesData, type ParamCurvesOptions, type ParamSeries } from './figures/param-curves.js';
+export { scatterPlot, type ScatterData, type ScatterPlotOptions, type ScatterCentroid } from './figures/scatter-plot.js';
+export { boxPlot, type BoxPlotOptions, type GroupedData, type GroupValues } from './figures/box-plot.js';
+export { violinPlot, type ViolinPlotOptions } from './figures/violin-plot.js';
+export { imageGrid, type ImageGridData, type ImageGridOptions, type GridImage } from './figures/image-grid.js';
+export { heatmapOverlay, heatmapOverlayRaster, blendHeatmap, type HeatmapOverlayData, type HeatmapOverlayOptions } from './figures/heatmap-overlay.js';
+export { labelMap, labelMapRaster, labelMapColor, type LabelMapData, type LabelMapOptions } from './figures/label-map.js';
+export { maskContours, type MaskContoursData, type MaskContoursOptions, type ContourMask } from './figures/mask-contours.js';
+export { jet, JET_LUT } from './colormap-jet.js';
+export { PALETTE, PALETTE_HEX, labelColor } from './palette.js';
+export { RunFigures, readFigureManifest, FIGURES_MANIFEST, type FigureEntry, type FigureManifest, type AddFigureOptions } from './run-figures.js';
+export { writeReport, type ReportOptions } from './report.js';
+export { writeFileAtomic } from './atomic-write.js';
+export { escapeHtml } from './escape.js';
+export { renderGallery } from './gallery.js';
