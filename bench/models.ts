@@ -1,0 +1,92 @@
+// The benchmark's reference models, written with kensa's own nn modules; bench/torch_bench.py
+// builds the same models in PyTorch. Each case returns a closure that runs one training step.
+import { manualSeed, randn, randint, rand, tidy, keep, type Tensor } from '../src/engine/index.js';
+import { F } from '../src/nn/index.js';
+import { Adam, SGD } from '../src/optim/index.js';
+import { MiniVgg, UNet, UnsupSegNet } from '../src/models/index.js';
+
+export interface BenchCase {
+  model: string;
+  description: string;
+  /** Builds the model and data; returns one training step and a cleanup. */
+  setup(): { step: () => number; dispose: () => void };
+}
+
+export const BENCH_CASES: BenchCase[] = [
+  {
+    model: 'M1',
+    description: 'mini-VGG 32×32×3, batch 64, Adam',
+    setup() {
+      manualSeed(0);
+      const net = new MiniVgg({ inChannels: 3, inputSize: 32, numClasses: 10 });
+      const opt = new Adam(net.parameters(), { lr: 1e-3 });
+      const x = keep(randn([64, 3, 32, 32]));
+      const y = keep(randint(0, 10, [64]));
+      return {
+        step: () => {
+          opt.zeroGrad();
+          const l = tidy(() => {
+            const loss = F.crossEntropy(net.forward(x), y);
+            loss.backward();
+            return loss.item();
+          });
+          opt.step();
+          return l;
+        },
+        dispose: () => [x, y].forEach((t) => t.dispose()),
+      };
+    },
+  },
+  {
+    model: 'M2',
+    description: 'U-Net 128×128×1 (16-32-64-128), batch 4, BCE, Adam',
+    setup() {
+      manualSeed(0);
+      const net = new UNet({ inChannels: 1, outChannels: 1, widths: [16, 32, 64, 128] });
+      const opt = new Adam(net.parameters(), { lr: 1e-3 });
+      const x = keep(randn([4, 1, 128, 128]));
+      const y = keep(tidy(() => rand([4, 1, 128, 128]).gt(0.5).float()));
+      return {
+        step: () => {
+          opt.zeroGrad();
+          const l = tidy(() => {
+            const loss = F.binaryCrossEntropyWithLogits(net.forward(x), y);
+            loss.backward();
+            return loss.item();
+          });
+          opt.step();
+          return l;
+        },
+        dispose: () => [x, y].forEach((t) => t.dispose()),
+      };
+    },
+  },
+  {
+    model: 'M3',
+    description: 'unsupervised-segmentation net (q=100) on 320×480, CE to own argmax + L1 continuity, SGD',
+    setup() {
+      manualSeed(0);
+      const net = new UnsupSegNet({ inChannels: 3, channels: 100, nConv: 2 });
+      const opt = new SGD(net.parameters(), { lr: 0.1, momentum: 0.9 });
+      const x = keep(rand([1, 3, 320, 480]));
+      return {
+        step: () => {
+          opt.zeroGrad();
+          const l = tidy(() => {
+            const r: Tensor = net.forward(x).select(0, 0); // [q, H, W]
+            const target = r.argmax(0);
+            const ce = F.crossEntropy(r.unsqueeze(0), target.unsqueeze(0));
+            const dy = r.slice(1, 1).sub(r.slice(1, 0, -1)).abs().mean();
+            const dx = r.slice(2, 1).sub(r.slice(2, 0, -1)).abs().mean();
+            const loss = ce.add(dy).add(dx);
+            loss.backward();
+            return loss.item();
+          });
+          opt.step();
+          return l;
+        },
+        dispose: () => x.dispose(),
+      };
+    },
+  },
+];

@@ -1,0 +1,121 @@
+#!/usr/bin/python3
+"""PyTorch side of kensa's benchmark: the same reference models, trained the same way.
+
+usage: /usr/bin/python3 bench/torch_bench.py MODEL --steps N --warmup W --threads T
+prints one JSON object: {"model", "torchMs" (median ms per step), "samples": [...]}
+"""
+import argparse
+import json
+import statistics
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def mini_vgg():
+    layers, c = [], 3
+    for w in (32, 64, 128):
+        layers += [nn.Conv2d(c, w, 3, padding=1), nn.ReLU(), nn.Conv2d(w, w, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
+        c = w
+    return nn.Sequential(*layers, nn.Flatten(), nn.Linear(128 * 4 * 4, 256), nn.ReLU(), nn.Linear(256, 10))
+
+
+def double_conv(i, o):
+    return nn.Sequential(nn.Conv2d(i, o, 3, padding=1, bias=False), nn.BatchNorm2d(o), nn.ReLU(),
+                         nn.Conv2d(o, o, 3, padding=1, bias=False), nn.BatchNorm2d(o), nn.ReLU())
+
+
+class UNet(nn.Module):
+    def __init__(self, widths=(16, 32, 64, 128)):
+        super().__init__()
+        self.down = nn.ModuleList()
+        c = 1
+        for w in widths:
+            self.down.append(double_conv(c, w))
+            c = w
+        self.up, self.dec = nn.ModuleList(), nn.ModuleList()
+        for w in reversed(widths[:-1]):
+            self.up.append(nn.ConvTranspose2d(c, w, 2, stride=2))
+            self.dec.append(double_conv(2 * w, w))
+            c = w
+        self.head = nn.Conv2d(c, 1, 1)
+
+    def forward(self, x):
+        skips = []
+        for i, block in enumerate(self.down):
+            if i > 0:
+                x = F.max_pool2d(x, 2)
+            x = block(x)
+            skips.append(x)
+        for j, (up, dec) in enumerate(zip(self.up, self.dec)):
+            x = dec(torch.cat([skips[len(self.down) - 2 - j], up(x)], 1))
+        return self.head(x)
+
+
+def unsup_net(q=100):
+    return nn.Sequential(nn.Conv2d(3, q, 3, padding=1), nn.ReLU(), nn.BatchNorm2d(q),
+                         nn.Conv2d(q, q, 3, padding=1), nn.ReLU(), nn.BatchNorm2d(q),
+                         nn.Conv2d(q, q, 1), nn.BatchNorm2d(q))
+
+
+def setup(model):
+    torch.manual_seed(0)
+    if model == 'M1':
+        net = mini_vgg()
+        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+        x, y = torch.randn(64, 3, 32, 32), torch.randint(0, 10, (64,))
+        loss_fn = lambda: F.cross_entropy(net(x), y)
+    elif model == 'M2':
+        net = UNet()
+        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+        x, y = torch.randn(4, 1, 128, 128), (torch.rand(4, 1, 128, 128) > 0.5).float()
+        loss_fn = lambda: F.binary_cross_entropy_with_logits(net(x), y)
+    elif model == 'M3':
+        net = unsup_net()
+        opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
+        x = torch.rand(1, 3, 320, 480)
+
+        def loss_fn():
+            r = net(x)[0]                       # [q, H, W]
+            target = r.argmax(0)                # labels = argmax over channels
+            ce = F.cross_entropy(r.unsqueeze(0), target.unsqueeze(0))
+            dy = (r[:, 1:, :] - r[:, :-1, :]).abs().mean()
+            dx = (r[:, :, 1:] - r[:, :, :-1]).abs().mean()
+            return ce + dy + dx
+    else:
+        raise SystemExit(f'unknown model {model}')
+    net.train()
+
+    def step():
+        opt.zero_grad()
+        loss = loss_fn()
+        loss.backward()
+        opt.step()
+        return loss.item()
+    return step
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('model')
+    ap.add_argument('--steps', type=int, default=10)
+    ap.add_argument('--warmup', type=int, default=3)
+    ap.add_argument('--threads', type=int, default=2)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    step = setup(a.model)
+    for _ in range(a.warmup):
+        step()
+    samples = []
+    for _ in range(a.steps):
+        t0 = time.perf_counter()
+        step()
+        samples.append((time.perf_counter() - t0) * 1000)
+    print(json.dumps({'model': a.model, 'torchMs': statistics.median(samples), 'samples': samples,
+                      'torch': torch.__version__, 'threads': torch.get_num_threads()}))
+
+
+if __name__ == '__main__':
+    main()
