@@ -1,7 +1,8 @@
 // kensa vs PyTorch, side by side in one run: median ms per training step of each reference model
-// after warm-up, same thread count, and the ratio kensa/PyTorch.
+// after warm-up, same thread count, steps alternating between the two, and the ratio kensa/PyTorch.
 //   npm run bench -- [--json] [--quick] [--threads N] [--models M1,M2]
-import { spawnSync } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { cpus } from 'node:os';
@@ -36,51 +37,85 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function torchMs(model: string, steps: number, warmup: number, threads: number): { ms: number; version: string } {
-  const script = join(packageRoot(), 'bench', 'torch_bench.py');
-  const r = spawnSync('/usr/bin/python3', [script, model, '--steps', String(steps), '--warmup', String(warmup), '--threads', String(threads)], {
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`PyTorch reference failed for ${model}: ${r.stderr || r.error}`);
-  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { torchMs: number; torch: string };
-  return { ms: out.torchMs, version: out.torch };
+/** A PyTorch process holding the same model, stepping on request (bench/torch_bench.py --serve). */
+class TorchPeer {
+  private readonly proc: ChildProcessWithoutNullStreams;
+  private readonly lines: AsyncIterableIterator<string>;
+  version = '';
+  private constructor(model: string, threads: number) {
+    const script = join(packageRoot(), 'bench', 'torch_bench.py');
+    this.proc = spawn('/usr/bin/python3', [script, model, '--serve', '--threads', String(threads)]);
+    let stderr = '';
+    this.proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    this.proc.on('exit', (code) => {
+      if (code) process.stderr.write(`PyTorch reference for ${model} exited with ${code}: ${stderr}\n`);
+    });
+    this.lines = createInterface({ input: this.proc.stdout })[Symbol.asyncIterator]();
+  }
+  static async start(model: string, threads: number): Promise<TorchPeer> {
+    const p = new TorchPeer(model, threads);
+    const ready = JSON.parse(await p.next()) as { torch: string };
+    p.version = ready.torch;
+    return p;
+  }
+  private async next(): Promise<string> {
+    const r = await this.lines.next();
+    if (r.done) throw new Error('PyTorch reference process ended early (is python3-torch installed for /usr/bin/python3?)');
+    return r.value;
+  }
+  async step(): Promise<number> {
+    this.proc.stdin.write('step\n');
+    return (JSON.parse(await this.next()) as { ms: number }).ms;
+  }
+  close(): void {
+    this.proc.stdin.end();
+  }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   setNumThreads(args.threads);
   const steps = args.quick ? 3 : 10;
   const warmup = args.quick ? 1 : 3;
-  const rows = [];
   for (const c of BENCH_CASES) {
     if (args.models && !args.models.includes(c.model)) continue;
+    const torch = await TorchPeer.start(c.model, args.threads);
     const { step, dispose } = c.setup();
-    for (let i = 0; i < warmup; i++) step();
-    const samples: number[] = [];
-    for (let i = 0; i < steps; i++) {
+    const kensaSamples: number[] = [];
+    const torchSamples: number[] = [];
+    // alternate single steps so both engines see the same machine load
+    for (let i = 0; i < warmup + steps; i++) {
       const t0 = performance.now();
       step();
-      samples.push(performance.now() - t0);
+      const k = performance.now() - t0;
+      const t = await torch.step();
+      if (i >= warmup) {
+        kensaSamples.push(k);
+        torchSamples.push(t);
+      }
     }
+    torch.close();
     dispose();
-    const kensaMs = median(samples);
-    const torch = torchMs(c.model, steps, warmup, args.threads);
+    const kensaMs = median(kensaSamples);
+    const torchMs = median(torchSamples);
     const row = {
       model: c.model,
       description: c.description,
       kensaMs: Number(kensaMs.toFixed(2)),
-      torchMs: Number(torch.ms.toFixed(2)),
-      ratio: Number((kensaMs / torch.ms).toFixed(3)),
+      torchMs: Number(torchMs.toFixed(2)),
+      ratio: Number((kensaMs / torchMs).toFixed(3)),
       steps,
       warmup,
       threads: getNumThreads(),
       libtorch: libtorchVersion(),
       torch: torch.version,
     };
-    rows.push(row);
     if (args.json) console.log(JSON.stringify(row));
     else console.log(`${row.model.padEnd(4)} kensa ${row.kensaMs.toFixed(1).padStart(8)} ms   PyTorch ${row.torchMs.toFixed(1).padStart(8)} ms   ratio ${row.ratio.toFixed(2)}   ${c.description}`);
   }
 }
 
-main();
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

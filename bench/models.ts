@@ -5,6 +5,27 @@ import { F } from '../src/nn/index.js';
 import { Adam, SGD } from '../src/optim/index.js';
 import { MiniVgg, UNet, UnsupSegNet } from '../src/models/index.js';
 
+/** CE to the response's own argmax + mean |vertical| + mean |horizontal| differences. */
+function unsupSegLoss(response: Tensor): Tensor {
+  using r = response.select(0, 0); // [q, H, W]
+  response.dispose();
+  using target = r.argmax(0).unsqueeze(0);
+  using batch = r.unsqueeze(0);
+  using ce = F.crossEntropy(batch, target);
+  using dy = continuity(r, 1);
+  using dx = continuity(r, 2);
+  using sum = ce.add(dy);
+  return sum.add(dx);
+}
+
+function continuity(r: Tensor, dim: number): Tensor {
+  using a = r.slice(dim, 1);
+  using b = r.slice(dim, 0, -1);
+  using d = a.sub(b);
+  using ad = d.abs();
+  return ad.mean();
+}
+
 export interface BenchCase {
   model: string;
   description: string;
@@ -73,12 +94,7 @@ export const BENCH_CASES: BenchCase[] = [
         step: () => {
           opt.zeroGrad();
           const l = tidy(() => {
-            const r: Tensor = net.forward(x).select(0, 0); // [q, H, W]
-            const target = r.argmax(0);
-            const ce = F.crossEntropy(r.unsqueeze(0), target.unsqueeze(0));
-            const dy = r.slice(1, 1).sub(r.slice(1, 0, -1)).abs().mean();
-            const dx = r.slice(2, 1).sub(r.slice(2, 0, -1)).abs().mean();
-            const loss = ce.add(dy).add(dx);
+            const loss = unsupSegLoss(net.forward(x));
             loss.backward();
             return loss.item();
           });

@@ -3,7 +3,12 @@
 
 usage: /usr/bin/python3 bench/torch_bench.py MODEL --steps N --warmup W --threads T
 prints one JSON object: {"model", "torchMs" (median ms per step), "samples": [...]}
+
+With --serve it builds the model, prints {"ready": true, ...}, then runs one timed training step
+per "step" line read from stdin and answers each with {"ms": ...}; kensa's benchmark uses this to
+alternate kensa and PyTorch steps so both see the same machine load.
 """
+import sys
 import argparse
 import json
 import statistics
@@ -103,9 +108,19 @@ def main():
     ap.add_argument('--steps', type=int, default=10)
     ap.add_argument('--warmup', type=int, default=3)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--serve', action='store_true')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     step = setup(a.model)
+    if a.serve:
+        print(json.dumps({'ready': True, 'torch': torch.__version__, 'threads': torch.get_num_threads()}), flush=True)
+        for line in sys.stdin:
+            if line.strip() != 'step':
+                break
+            t0 = time.perf_counter()
+            step()
+            print(json.dumps({'ms': (time.perf_counter() - t0) * 1000}), flush=True)
+        return
     for _ in range(a.warmup):
         step()
     samples = []

@@ -168,6 +168,10 @@ export class Tensor implements Trackable {
   get isDisposed(): boolean {
     return this.handle < 0;
   }
+  /** `using t = ...` disposes t at the end of the block. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
 
   // ---- autograd ----------------------------------------------------------------------------
   get requiresGrad(): boolean {

@@ -43,21 +43,46 @@ export class UNet extends Module {
     }
     this.head = this.registerModule('head', new Conv2d(c, options.outChannels ?? 1, 1));
   }
+  /** Output logits [N, outChannels, H, W]; intermediates are released as soon as they are used. */
   forward(x: Tensor): Tensor {
-    const { output, intermediates } = this.forwardIntermediates(x);
-    for (const t of intermediates.values()) if (t !== output) t.dispose();
-    return output;
+    this.checkSize(x);
+    const skips: Tensor[] = [];
+    let h = x;
+    this.down.forEach((block, i) => {
+      if (i > 0) {
+        using pooled = F.maxPool2d(h, 2);
+        h = block.forward(pooled);
+      } else {
+        h = block.forward(h);
+      }
+      skips.push(h);
+    });
+    const levels = this.down.length;
+    this.up.forEach((up, j) => {
+      const level = levels - 2 - j;
+      using upsampled = up.forward(h);
+      using joined = cat([skips[level], upsampled], 1);
+      if (h !== skips[skips.length - 1]) h.dispose();
+      h = this.dec[j].forward(joined);
+    });
+    for (const s of skips) s.dispose();
+    const out = this.head.forward(h);
+    h.dispose();
+    return out;
+  }
+  private checkSize(x: Tensor): void {
+    const f = 2 ** (this.down.length - 1);
+    if (x.shape[2] % f !== 0 || x.shape[3] % f !== 0) {
+      throw new Error(`UNet: input ${x.shape[2]}×${x.shape[3]} must be divisible by ${f}`);
+    }
   }
   /**
    * Output logits and every block's activation: "down<i>" (encoder), "dec<i>" (decoder), "head".
    * Input height and width must be divisible by 2^(levels − 1).
    */
   forwardIntermediates(x: Tensor): { output: Tensor; intermediates: Map<string, Tensor> } {
+    this.checkSize(x);
     const levels = this.down.length;
-    const f = 2 ** (levels - 1);
-    if (x.shape[2] % f !== 0 || x.shape[3] % f !== 0) {
-      throw new Error(`UNet: input ${x.shape[2]}×${x.shape[3]} must be divisible by ${f}`);
-    }
     return tidy(() => {
       const acts = new Map<string, Tensor>();
       const skips: Tensor[] = [];
