@@ -1,8 +1,8 @@
 // The safetensors format (huggingface/safetensors): an 8-byte little-endian header length, a JSON
 // header {name: {dtype, shape, data_offsets}, __metadata__?: {string: string}}, then raw
 // little-endian bytes. Written atomically (temp file + rename).
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../util/atomic-write.js';
 import { native } from './native.js';
 import { DTYPE_CODE, type DType } from './dtype.js';
 import { Tensor } from './tensor.js';
@@ -44,28 +44,7 @@ export function saveSafetensors(path: string, tensors: Map<string, Tensor>, meta
   const head = Buffer.from(json, 'utf8');
   const len = Buffer.alloc(8);
   len.writeBigUInt64LE(BigInt(head.length));
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, len);
-    writeSync(fd, head);
-    for (const b of blobs) writeSync(fd, b);
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      closeSync(fd);
-    } catch {
-      /* already closed */
-    }
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* nothing to remove */
-    }
-    throw e;
-  }
+  writeFileAtomicSync(path, [len, head, ...blobs]);
 }
 
 /** Reads a .safetensors file; every problem is an InputError naming the file. */

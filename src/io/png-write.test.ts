@@ -44,8 +44,10 @@ test('writePng with a bad image throws OptionError and leaves an existing file u
     await assert.rejects(writePng(path, { ...bad, data: new Uint16Array(16) as unknown as Uint8Array }), OptionError);
     assert.equal(await readFile(path, 'utf8'), 'old');
     assert.deepEqual(await readdir(dir), ['keep.png']);
-    await assert.rejects(writePng(join(dir, 'no-such-dir', 'x.png'), { ...bad, data: new Uint8Array(16) }));
-    assert.deepEqual(await readdir(dir), ['keep.png']);
+    // a missing parent folder is created, and only the finished file appears in it
+    await writePng(join(dir, 'new-dir', 'x.png'), { ...bad, data: new Uint8Array(16) });
+    assert.deepEqual((await readdir(dir)).sort(), ['keep.png', 'new-dir']);
+    assert.deepEqual(await readdir(join(dir, 'new-dir')), ['x.png']);
   } finally {
     await done();
   }
