@@ -1,0 +1,15 @@
+// Every kensa command, registered once: the CLI, --help and the docs iterate this list.
+import type { AnyCommand } from './command.js';
+import { demoCommand } from './commands/demo.js';
+import { infoCommand } from './commands/info.js';
+
+export const COMMANDS: AnyCommand[] = [demoCommand, infoCommand];
+
+/** The command named by the first one or two words of argv, and how many words it took. */
+export function findCommand(argv: string[]): { cmd: AnyCommand; words: number } | undefined {
+  const two = `${argv[0]} ${argv[1]}`;
+  const byTwo = COMMANDS.find((c) => c.name === two);
+  if (byTwo) return { cmd: byTwo, words: 2 };
+  const byOne = COMMANDS.find((c) => c.name === argv[0]);
+  return byOne ? { cmd: byOne, words: 1 } : undefined;
+}
