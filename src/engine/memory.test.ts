@@ -38,3 +38,20 @@ test('10 000 training steps: constant live tensors, flat RSS', () => {
   x.dispose();
   y.dispose();
 });
+
+test('tensors a program forgets are released by the FinalizationRegistry safety net', async (t) => {
+  if (global.gc === undefined) {
+    t.skip('needs node --expose-gc (npm test passes it)');
+    return;
+  }
+  const before = liveTensors();
+  (() => {
+    for (let i = 0; i < 1000; i++) randn([16]);
+  })();
+  assert.ok(liveTensors() - before >= 1000);
+  for (let i = 0; i < 20 && liveTensors() - before > 0; i++) {
+    global.gc();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.equal(liveTensors() - before, 0, 'every forgotten tensor was released after collection');
+});
