@@ -127,4 +127,9 @@ OP_CASES = [
     # float64 path
     ('conv2d_f64', [('d', (1, 2, 5, 5)), ('d', (3, 2, 3, 3))], lambda x, w: F.conv2d(x, w, padding=1)),
     ('matmul_f64', [('d', (3, 4)), ('d', (4, 2))], torch.matmul),
+    # volumes
+    ('max_pool3d', [('f', (1, 2, 4, 4, 4))], lambda x: F.max_pool3d(x, 2)),
+    ('avg_pool3d', [('f', (1, 2, 4, 6, 4))], lambda x: F.avg_pool3d(x, 2)),
+    ('conv_transpose3d', [('f', (1, 2, 3, 3, 3)), ('f', (2, 3, 2, 2, 2))], lambda x, w: F.conv_transpose3d(x, w, stride=2)),
+    ('interp_trilinear', [('f', (1, 1, 2, 3, 4))], lambda x: F.interpolate(x, size=(3, 5, 6), mode='trilinear', align_corners=False)),
 ]

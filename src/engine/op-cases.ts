@@ -123,4 +123,8 @@ export const OP_CASES: Record<string, (...x: Tensor[]) => Out> = {
   bce_logits_pos_weight: (x, y, pw) => F.binaryCrossEntropyWithLogits(x, y, { posWeight: pw }),
   conv2d_f64: (x, w) => F.conv2d(x, w, undefined, { padding: 1 }),
   matmul_f64: (a, b) => a.matmul(b),
+  max_pool3d: (x) => F.maxPool3d(x, 2),
+  avg_pool3d: (x) => F.avgPool3d(x, 2),
+  conv_transpose3d: (x, w) => F.convTranspose3d(x, w, undefined, { stride: 2 }),
+  interp_trilinear: (x) => F.interpolate3d(x, { size: [3, 5, 6] }),
 };

@@ -1,9 +1,7 @@
 // Convolution layers with PyTorch's parameter layout and default initialisation.
 import { Tensor } from '../engine/tensor.js';
-import { empty } from '../engine/creation.js';
 import { pad } from '../engine/tensor-shape.js';
-import { Module } from './module.js';
-import { defaultLayerInit_ } from './init.js';
+import { WeightedLayer } from './weighted-layer.js';
 import { conv2d, convTranspose2d, conv3d, type Pair } from './functional.js';
 
 const pair = (p: Pair): [number, number] => (typeof p === 'number' ? [p, p] : [p[0], p[1]]);
@@ -17,7 +15,7 @@ export interface Conv2dOptions {
   /** How borders are padded when padding > 0. @default 'zeros' */ paddingMode?: 'zeros' | 'reflect' | 'replicate';
 }
 
-export class Conv2d extends Module {
+export class Conv2d extends WeightedLayer {
   readonly kernelSize: [number, number];
   constructor(
     readonly inChannels: number,
@@ -29,15 +27,7 @@ export class Conv2d extends Module {
     this.kernelSize = pair(kernelSize);
     const groups = options.groups ?? 1;
     if (inChannels % groups !== 0 || outChannels % groups !== 0) throw new Error('Conv2d: channels must be divisible by groups');
-    const w = this.registerParameter('weight', empty([outChannels, inChannels / groups, ...this.kernelSize]))!;
-    const b = (options.bias ?? true) ? this.registerParameter('bias', empty([outChannels])) : undefined;
-    defaultLayerInit_(w, b);
-  }
-  get weight(): Tensor {
-    return this.param('weight');
-  }
-  get bias(): Tensor | undefined {
-    return this.paramOrUndefined('bias');
+    this.initWeightBias([outChannels, inChannels / groups, ...this.kernelSize], outChannels, options.bias ?? true);
   }
   forward(x: Tensor): Tensor {
     const o = this.options;
@@ -66,7 +56,7 @@ export interface ConvTranspose2dOptions {
   /** @default 1 */ dilation?: Pair;
 }
 
-export class ConvTranspose2d extends Module {
+export class ConvTranspose2d extends WeightedLayer {
   readonly kernelSize: [number, number];
   constructor(
     readonly inChannels: number,
@@ -77,15 +67,7 @@ export class ConvTranspose2d extends Module {
     super();
     this.kernelSize = pair(kernelSize);
     const groups = options.groups ?? 1;
-    const w = this.registerParameter('weight', empty([inChannels, outChannels / groups, ...this.kernelSize]))!;
-    const b = (options.bias ?? true) ? this.registerParameter('bias', empty([outChannels])) : undefined;
-    defaultLayerInit_(w, b);
-  }
-  get weight(): Tensor {
-    return this.param('weight');
-  }
-  get bias(): Tensor | undefined {
-    return this.paramOrUndefined('bias');
+    this.initWeightBias([inChannels, outChannels / groups, ...this.kernelSize], outChannels, options.bias ?? true);
   }
   forward(x: Tensor): Tensor {
     return convTranspose2d(x, this.weight, this.bias, this.options);
@@ -101,7 +83,7 @@ export interface Conv3dOptions {
 }
 
 /** 3-D convolution over [N, C, D, H, W] volumes. */
-export class Conv3d extends Module {
+export class Conv3d extends WeightedLayer {
   constructor(
     readonly inChannels: number,
     readonly outChannels: number,
@@ -111,15 +93,7 @@ export class Conv3d extends Module {
     super();
     const groups = options.groups ?? 1;
     const k = kernelSize;
-    const w = this.registerParameter('weight', empty([outChannels, inChannels / groups, k, k, k]))!;
-    const b = (options.bias ?? true) ? this.registerParameter('bias', empty([outChannels])) : undefined;
-    defaultLayerInit_(w, b);
-  }
-  get weight(): Tensor {
-    return this.param('weight');
-  }
-  get bias(): Tensor | undefined {
-    return this.paramOrUndefined('bias');
+    this.initWeightBias([outChannels, inChannels / groups, k, k, k], outChannels, options.bias ?? true);
   }
   forward(x: Tensor): Tensor {
     return conv3d(x, this.weight, this.bias, this.options);

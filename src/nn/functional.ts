@@ -55,6 +55,28 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, o: Pool2dOptions & { coun
   return call(opId('avg_pool2d'), x, kernelSize, o.stride ?? kernelSize, o.padding ?? 0, o.ceilMode ?? false, o.countIncludePad ?? true);
 }
 
+/** Max pooling over [N, C, D, H, W] volumes. */
+export function maxPool3d(x: Tensor, kernelSize: number | readonly number[], o: { stride?: number | readonly number[]; padding?: number | readonly number[] } = {}): Tensor {
+  return call(opId('max_pool3d'), x, kernelSize, o.stride ?? kernelSize, o.padding ?? 0, 1, false);
+}
+
+/** Average pooling over [N, C, D, H, W] volumes. */
+export function avgPool3d(x: Tensor, kernelSize: number | readonly number[], o: { stride?: number | readonly number[]; padding?: number | readonly number[] } = {}): Tensor {
+  return call(opId('avg_pool3d'), x, kernelSize, o.stride ?? kernelSize, o.padding ?? 0, false, true);
+}
+
+/** Transposed 3-D convolution, weight [in, out/groups, k, k, k]. */
+export function convTranspose3d(x: Tensor, weight: Tensor, bias?: Tensor, o: { stride?: number; padding?: number; outputPadding?: number; groups?: number } = {}): Tensor {
+  return call(opId('conv_transpose3d', 'input'), x, weight, bias, o.stride ?? 1, o.padding ?? 0, o.outputPadding ?? 0, o.groups ?? 1, 1);
+}
+
+/** Trilinear resampling of [N, C, D, H, W] volumes to a size or by a scale factor. */
+export function interpolate3d(x: Tensor, o: { size?: readonly [number, number, number]; scaleFactor?: number; alignCorners?: boolean }): Tensor {
+  if (o.size === undefined && o.scaleFactor === undefined) throw new Error('interpolate3d: give size or scaleFactor');
+  const scales = o.size ? undefined : [o.scaleFactor!, o.scaleFactor!, o.scaleFactor!];
+  return call(opId('upsample_trilinear3d', 'vec'), x, o.size, o.alignCorners ?? false, scales);
+}
+
 export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {
   return call(opId('adaptive_avg_pool2d'), x, outputSize);
 }
