@@ -1,9 +1,12 @@
 // Ready-made item sources for the DataLoader: labelled image files, image/mask pairs, labelled tiles.
+import { readNifti, type Volume } from '../io/index.js';
 import { OptionError } from '../util/errors.js';
 import { loadImage, loadMask, type LoadImageOptions, type LoadMaskOptions } from './image-load.js';
 import type { ItemSource, LoadContext } from './loader.js';
+import { PromiseCache } from './promise-cache.js';
 import { Rng } from './rng.js';
 import { cropImage } from './tiling.js';
+import { sliceVolume, type Axis } from './volume-slices.js';
 import { augment, type RandomTransform } from './transforms/index.js';
 import type { ImageTensorLike, PairItem, Sample, Tile } from './types.js';
 
@@ -54,19 +57,8 @@ export interface TileSourceOptions extends SourceOptions {
 
 /** Tiles (from `tileFiles`, each with a path) with the label of their source image. */
 export function tileSource(tiles: readonly Tile[], labelOfSource: (source: number) => number, options: TileSourceOptions = {}): ItemSource {
-  const cache = new Map<string, Promise<ImageTensorLike>>();
-  const max = options.cacheSize ?? 16;
-  const decode = (path: string): Promise<ImageTensorLike> => {
-    let p = cache.get(path);
-    if (p) cache.delete(path); // re-insert as most recent
-    else {
-      p = loadImage(path, { ...options.image, crop: undefined });
-      p.catch(() => cache.delete(path));
-    }
-    cache.set(path, p);
-    while (cache.size > max) cache.delete(cache.keys().next().value!);
-    return p;
-  };
+  const cache = new PromiseCache<ImageTensorLike>(options.cacheSize ?? 16);
+  const decode = (path: string): Promise<ImageTensorLike> => cache.get(path, () => loadImage(path, { ...options.image, crop: undefined }));
   return {
     size: tiles.length,
     labelOf: (i) => labelOfSource(tiles[i].source),
@@ -75,6 +67,38 @@ export function tileSource(tiles: readonly Tile[], labelOfSource: (source: numbe
       if (!t.path) throw new OptionError('tiles', `tile ${i} has no path (make tiles with tileFiles)`);
       const image = cropImage(await decode(t.path), t);
       return finish({ image, label: labelOfSource(t.source) }, options, ctx.rng);
+    },
+  };
+}
+
+/** One slice of a volume file, with a class label (e.g. the subject's group). */
+export interface SliceItem {
+  path: string;
+  axis: Axis;
+  index: number;
+  label?: number;
+}
+
+/** Options of `volumeSliceSource`. */
+export interface VolumeSliceSourceOptions extends Omit<SourceOptions, 'image'> {
+  /** Reorient volumes to RAS+ before slicing. @default false */
+  canonical?: boolean;
+  /** Volumes kept in memory, most recently used first. @default 4 */
+  cacheSize?: number;
+}
+
+/** Slices of NIfTI volumes (pick them with `sliceIndices`); each volume is read once while cached. */
+export function volumeSliceSource(items: readonly SliceItem[], options: VolumeSliceSourceOptions = {}): ItemSource {
+  const cache = new PromiseCache<Volume>(options.cacheSize ?? 4);
+  return {
+    size: items.length,
+    labelOf: (i) => items[i].label ?? 0,
+    async load(i: number, ctx: LoadContext): Promise<Sample> {
+      const it = items[i];
+      const vol = await cache.get(it.path, () => readNifti(it.path, { canonical: options.canonical ?? false }));
+      const s: Sample = { image: sliceVolume(vol, it.axis, it.index) };
+      if (it.label !== undefined) s.label = it.label;
+      return finish(s, options, ctx.rng);
     },
   };
 }

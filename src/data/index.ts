@@ -1,0 +1,30 @@
+// Data for training: folder datasets, grouped splits, tiling, volume slices and 2.5D patches,
+// normalisation, seeded augmentation and prefetching batch loaders.
+export type * from './types.js';
+export { Rng, hashSeed } from './rng.js';
+export { IMAGE_EXTENSIONS, classFolderDataset, fileStem, pairedFolderDataset, volumePairDataset } from './folder-datasets.js';
+export type { ClassFolderOptions, PairedFolderOptions, VolumePairOptions } from './folder-datasets.js';
+export { fileNumber, fileNumberKey, patternKey } from './group-key.js';
+export type { FileNumberKeyOptions, FileNumberOptions } from './group-key.js';
+export { splitItems } from './splits.js';
+export type { Split, SplitOptions } from './splits.js';
+export { checkBox, cropImage, tileFiles, tileGrid, tileMap, tileSources, tilesBySource } from './tiling.js';
+export type { TileOptions } from './tiling.js';
+export { loadImage, loadMask } from './image-load.js';
+export type { LoadImageOptions, LoadMaskOptions } from './image-load.js';
+export { inPlaneAxes, sliceIndices, sliceVolume, volumeSlices } from './volume-slices.js';
+export type { Axis, SliceOptions } from './volume-slices.js';
+export { PATCH_PLANES, patch25d } from './patch-25d.js';
+export type { Patch25dOptions } from './patch-25d.js';
+export { labelCentroids, sampleLinear, sampleNearest, worldToVoxel } from './volume-sampling.js';
+export type { Interpolation } from './volume-sampling.js';
+export { intensityStats, minMaxScale, perChannel, percentileScale, percentiles, zScore } from './normalize.js';
+export type { IntensityStats, MinMaxOptions, PercentileScaleOptions, StatsOptions, ZScoreOptions } from './normalize.js';
+export * from './transforms/index.js';
+export { balancedWeights, epochOrder, weightedDraws } from './sampler.js';
+export type { SamplerOptions } from './sampler.js';
+export { collate } from './collate.js';
+export { DataLoader } from './loader.js';
+export type { ItemSource, LoadContext, LoaderOptions } from './loader.js';
+export { labelledImageSource, pairSource, tileSource, volumeSliceSource } from './sources.js';
+export type { SliceItem, SourceOptions, TileSourceOptions, VolumeSliceSourceOptions } from './sources.js';
