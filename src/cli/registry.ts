@@ -2,8 +2,10 @@
 import type { AnyCommand } from './command.js';
 import { demoCommand } from './commands/demo.js';
 import { infoCommand } from './commands/info.js';
+import { segmentCommand } from './commands/segment.js';
+import { evalSegmentationCommand } from './commands/eval-segmentation.js';
 
-export const COMMANDS: AnyCommand[] = [demoCommand, infoCommand];
+export const COMMANDS: AnyCommand[] = [demoCommand, infoCommand, segmentCommand, evalSegmentationCommand];
 
 /** The command named by the first one or two words of argv, and how many words it took. */
 export function findCommand(argv: string[]): { cmd: AnyCommand; words: number } | undefined {

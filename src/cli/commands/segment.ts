@@ -1,0 +1,210 @@
+// kensa segment: unsupervised segmentation of an image or a folder of images (or video frames) by
+// differentiable feature clustering (Kim, Kanezaki & Tanaka, IEEE TIP 2020, arXiv 2007.09990), with
+// optional scribbles, reference-mode training (--reference) and application (--weights), or one of
+// the classical baselines (--method) through the same outputs.
+import { existsSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { defineCommand } from '../command.js';
+import { lineCurves } from '../../report/figures/line-curves.js';
+import type { CurveSeries } from '../../report/figures/line-curves.js';
+import { OptionError } from '../../util/errors.js';
+import { segmentationBaseline, segmentationBaselines } from '../../methods/unsupervised-seg/baselines/registry.js';
+import {
+  FEATURE_CLUSTERING_DEFAULTS,
+  REFERENCE_DEFAULTS,
+  applyReference,
+  checkScribbleFile,
+  imagesOf,
+  loadReferenceNet,
+  readResized,
+  readScribble,
+  readSegmentationInput,
+  saveReferenceNet,
+  segmentByFeatureClustering,
+  trainReference,
+  writeLabelPng,
+  writeOverlayPng,
+  type ScribbleMask,
+} from '../../methods/unsupervised-seg/index.js';
+
+const METHOD = 'feature-clustering';
+
+export interface SegmentOptions {
+  /** 'feature-clustering' or a baseline name. @default 'feature-clustering' */ method: string;
+  /** Response channels q. @default 100 */ channels: number;
+  /** 3×3 conv blocks. @default 2 */ nConv: number;
+  /** @default 1000 */ maxIterations: number;
+  /** @default 3 */ minLabels: number;
+  /** @default 0.1 */ lr: number;
+  /** @default 0.9 */ momentum: number;
+  /** @default 1 */ muSim: number;
+  /** μ_con. @default 1, or 5 with --reference/--weights */ muCon?: number;
+  /** @default 0.5 */ muScribble: number;
+  /** Scribble mask PNG for a single IMAGE. @default none */ scribble?: string;
+  /** Folder of reference images to train one network on. @default none */ reference?: string;
+  /** Weights of a reference-mode network to apply. @default none */ weights?: string;
+  /** SGD updates per reference image. @default 1000 */ updatesPerImage: number;
+  /** Side of the resized reference images. @default 224 */ referenceSize: number;
+  /** Only the first N images of a folder (name order). @default all */ limit?: number;
+  /** Skip images whose label PNG already exists in --out. @default false */ resume: boolean;
+}
+
+export const segmentCommand = defineCommand<SegmentOptions>({
+  name: 'segment',
+  summary: 'unsupervised segmentation by differentiable feature clustering (Kim et al. 2020), or a baseline',
+  positionals: [{ name: 'IMAGE|DIR', description: 'an image, or a folder of images / video frames' }],
+  writesRun: true,
+  options: {
+    method: { kind: 'string', description: 'segmentation method', default: METHOD, choices: [METHOD, ...segmentationBaselines.map((b) => b.name)] },
+    channels: { kind: 'integer', description: 'response channels q (most labels)', default: FEATURE_CLUSTERING_DEFAULTS.channels, min: 2, max: 255 },
+    nConv: { kind: 'integer', description: '3x3 conv blocks', default: FEATURE_CLUSTERING_DEFAULTS.nConv, min: 1 },
+    maxIterations: { kind: 'integer', description: 'most iterations per image', default: FEATURE_CLUSTERING_DEFAULTS.maxIterations, min: 1 },
+    minLabels: { kind: 'integer', description: 'stop when at most this many labels remain', default: FEATURE_CLUSTERING_DEFAULTS.minLabels, min: 1 },
+    lr: { kind: 'number', description: 'SGD learning rate', default: FEATURE_CLUSTERING_DEFAULTS.lr, min: 0 },
+    momentum: { kind: 'number', description: 'SGD momentum', default: FEATURE_CLUSTERING_DEFAULTS.momentum, min: 0, max: 1 },
+    muSim: { kind: 'number', description: 'weight of the similarity loss', default: FEATURE_CLUSTERING_DEFAULTS.muSim, min: 0 },
+    muCon: { kind: 'number', description: 'weight of the continuity loss (default 1, or 5 in reference mode)', min: 0 },
+    muScribble: { kind: 'number', description: 'weight of the scribble loss', default: FEATURE_CLUSTERING_DEFAULTS.muScribble, min: 0 },
+    scribble: { kind: 'string', description: 'scribble mask (255 = unlabelled, else class index) for a single IMAGE', placeholder: 'MASK' },
+    reference: { kind: 'string', description: 'train one network on this folder of reference images, then apply it', placeholder: 'DIR' },
+    weights: { kind: 'string', description: 'apply a reference-mode network saved by --reference', placeholder: 'FILE' },
+    updatesPerImage: { kind: 'integer', description: 'SGD updates per reference image', default: REFERENCE_DEFAULTS.updatesPerImage, min: 1 },
+    referenceSize: { kind: 'integer', description: 'reference images are resized to this square size', default: 224, min: 8 },
+    limit: { kind: 'integer', description: 'only the first N images of a folder (name order)', min: 1 },
+    resume: { kind: 'boolean', description: 'skip images whose label PNG already exists in --out', default: false },
+  },
+  async run(o, args, ctx) {
+    const started = Date.now();
+    if (o.out === undefined) throw new OptionError('--out', 'is required (label PNGs, overlays and the report go there)');
+    const baseline = o.method === METHOD ? undefined : segmentationBaseline(o.method);
+    if (baseline && (o.scribble || o.reference || o.weights)) throw new OptionError('--method', `${o.method} takes no --scribble, --reference or --weights`);
+    if (o.reference && o.weights) throw new OptionError('--weights', 'give either --reference (train) or --weights (apply), not both');
+    let images = imagesOf(args[0]);
+    if (o.limit !== undefined) images = images.slice(0, o.limit);
+    if (o.scribble && images.length !== 1) throw new OptionError('--scribble', 'needs a single IMAGE, not a folder');
+    // check every input before writing anything
+    let scribble: ScribbleMask | undefined;
+    if (o.scribble) {
+      if (!existsSync(o.scribble)) throw new OptionError('--scribble', `${o.scribble}: no such file`);
+      scribble = await readScribble(o.scribble);
+      const first = await readSegmentationInput(images[0]);
+      checkScribbleFile(o.scribble, scribble, { width: first.width, height: first.height, channels: o.channels });
+    }
+    const referenceMode = o.reference !== undefined || o.weights !== undefined;
+    const muCon = o.muCon ?? (referenceMode ? REFERENCE_DEFAULTS.muCon : FEATURE_CLUSTERING_DEFAULTS.muCon);
+    const refImages = o.reference ? imagesOf(o.reference) : [];
+    let net = o.weights ? loadReferenceNet(o.weights, o.device) : undefined;
+
+    const run = ctx.run()!;
+    const labelDir = run.path('labels');
+    const overlayDir = run.path('overlays');
+    mkdirSync(labelDir, { recursive: true });
+    mkdirSync(overlayDir, { recursive: true });
+    const lossSeries: CurveSeries[] = [];
+    const countSeries: CurveSeries[] = [];
+    let reference: { images: number; updates: number; ms: number; weights: string } | undefined;
+
+    if (o.reference) {
+      ctx.log(`segment: training on ${refImages.length} reference image(s) from ${o.reference}, ${o.updatesPerImage} updates each at ${o.referenceSize}x${o.referenceSize}`);
+      const planes = [];
+      for (const f of refImages) planes.push((await readResized(f, o.referenceSize, o.referenceSize)).planes);
+      const bar = ctx.progress({ label: 'reference training', total: refImages.length * o.updatesPerImage, unit: 'updates' });
+      const trained = trainReference(planes, {
+        channels: o.channels, nConv: o.nConv, updatesPerImage: o.updatesPerImage, lr: o.lr, momentum: o.momentum, muSim: o.muSim, muCon, seed: o.seed, device: o.device,
+        onUpdate: (s) => bar.tick(1, `loss ${s.loss.toFixed(3)}, ${s.labels} labels`),
+      });
+      bar.done(`${trained.lossHistory.length} updates in ${(trained.ms / 1000).toFixed(1)} s`);
+      net = trained.net;
+      const weights = join(run.checkpointDir(), 'reference.safetensors');
+      saveReferenceNet(net, weights);
+      reference = { images: refImages.length, updates: trained.lossHistory.length, ms: trained.ms, weights };
+      lossSeries.push(curve('reference training', trained.lossHistory));
+      countSeries.push(curve('reference training', trained.labelCountHistory));
+    }
+
+    const perImage: { image: string; iterations: number; labels: number; ms: number; stoppedEarly?: boolean; finalLoss?: number; skipped?: boolean }[] = [];
+    const names = uniqueNames(images);
+    for (let i = 0; i < images.length; i++) {
+      const labelPath = join(labelDir, `${names[i]}.png`);
+      if (o.resume && existsSync(labelPath)) {
+        perImage.push({ image: images[i], iterations: 0, labels: 0, ms: 0, skipped: true });
+        continue;
+      }
+      const input = await readSegmentationInput(images[i]);
+      const label = `${basename(images[i])} (${i + 1}/${images.length})`;
+      let labels: Int32Array;
+      let entry: (typeof perImage)[number];
+      if (baseline) {
+        const t0 = Date.now();
+        const seg = baseline.segment({ data: input.rgb, width: input.width, height: input.height });
+        labels = seg.data;
+        entry = { image: images[i], iterations: 0, labels: seg.count, ms: Date.now() - t0 };
+      } else if (net) {
+        const r = applyReference(net, input.planes, o.device);
+        labels = r.labels;
+        entry = { image: images[i], iterations: 0, labels: r.labelCount, ms: r.ms };
+      } else {
+        const bar = ctx.progress({ label, total: o.maxIterations, unit: 'iterations' });
+        const r = segmentByFeatureClustering(input.planes, {
+          channels: o.channels, nConv: o.nConv, maxIterations: o.maxIterations, minLabels: o.minLabels, lr: o.lr, momentum: o.momentum,
+          muSim: o.muSim, muCon, muScribble: o.muScribble, seed: o.seed, device: o.device, scribble,
+          onIteration: (s) => bar.tick(1, `loss ${s.loss.toFixed(3)}, ${s.labels} labels`),
+        });
+        bar.done(`${r.iterations} iterations, ${r.labelCount} labels, ${(r.ms / 1000).toFixed(1)} s`);
+        labels = r.labels;
+        entry = { image: images[i], iterations: r.iterations, labels: r.labelCount, ms: r.ms, stoppedEarly: r.stoppedEarly, finalLoss: r.lossHistory[r.lossHistory.length - 1] };
+        if (lossSeries.length < 12) {
+          lossSeries.push(curve(names[i], r.lossHistory));
+          countSeries.push(curve(names[i], r.labelCountHistory));
+        }
+      }
+      const map = { data: labels, width: input.width, height: input.height };
+      await writeLabelPng(labelPath, map);
+      await writeOverlayPng(join(overlayDir, `${names[i]}.png`), map, input.rgb);
+      run.log(`${images[i]}: ${entry.labels} labels, ${entry.iterations} iterations, ${entry.ms} ms`);
+      perImage.push(entry);
+    }
+    if (lossSeries.length > 0) {
+      await run.figures.add(lineCurves, 'loss', { series: lossSeries }, { xTitle: 'iteration', yTitle: 'loss' }, 'Loss per iteration (similarity + continuity [+ scribble])');
+      await run.figures.add(lineCurves, 'label-count', { series: countSeries }, { xTitle: 'iteration', yTitle: 'distinct labels', logY: true }, 'Distinct argmax labels per iteration');
+    }
+    net?.dispose();
+    const done = perImage.filter((p) => !p.skipped);
+    const result = {
+      method: o.method,
+      mode: o.reference ? 'reference-train' : o.weights ? 'reference-apply' : baseline ? 'baseline' : scribble ? 'scribble' : 'per-image',
+      images: perImage,
+      reference,
+      labelDir: resolve(labelDir),
+      meanMsPerIteration: meanMsPerIteration(done),
+      ms: Date.now() - started,
+    };
+    const text = `segment: ${done.length} image(s) with ${o.method}${result.mode === 'per-image' || result.mode === 'baseline' ? '' : ` (${result.mode})`}, mean ${mean(done.map((p) => p.labels)).toFixed(1)} labels, labels in ${labelDir}`;
+    return { json: result, text };
+  },
+});
+
+function curve(name: string, y: number[]): CurveSeries {
+  return { name, x: y.map((_, i) => i + 1), y };
+}
+
+function mean(v: number[]): number {
+  return v.length === 0 ? 0 : v.reduce((a, b) => a + b, 0) / v.length;
+}
+
+function meanMsPerIteration(p: { iterations: number; ms: number }[]): number | null {
+  const it = p.reduce((a, b) => a + b.iterations, 0);
+  return it === 0 ? null : p.reduce((a, b) => a + b.ms, 0) / it;
+}
+
+/** Output names: the file stem, with a counter where two inputs share a stem. */
+function uniqueNames(files: string[]): string[] {
+  const seen = new Map<string, number>();
+  return files.map((f) => {
+    const stem = basename(f, extname(f));
+    const k = seen.get(stem) ?? 0;
+    seen.set(stem, k + 1);
+    return k === 0 ? stem : `${stem}-${k}`;
+  });
+}
