@@ -114,3 +114,31 @@ test('a run that fails before writing anything worth keeping leaves no folder be
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// Contract over the registry: every command answers --help, and rejects an unknown option and
+// missing arguments with one line naming the problem, exit code 2, and no output folder.
+for (const cmd of COMMANDS) {
+  test(`command contract: kensa ${cmd.name}`, () => {
+    const words = cmd.name.split(' ');
+    const help = kensa(...words, '--help');
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /^kensa /);
+    const dir = mkdtempSync(join(tmpdir(), 'kensa-contract-'));
+    try {
+      const out = join(dir, 'run');
+      const bogus = kensa(...words, '--definitely-not-an-option', 'x', '--out', out);
+      assert.equal(bogus.code, 2);
+      assert.equal(bogus.stderr.trim().split('\n').length, 1, bogus.stderr);
+      assert.match(bogus.stderr, /--definitely-not-an-option: unknown option/);
+      assert.equal(existsSync(out), false);
+      const required = (cmd.positionals ?? []).filter((p) => p.required ?? true);
+      if (required.length > 0) {
+        const missing = kensa(...words);
+        assert.equal(missing.code, 2);
+        assert.match(missing.stderr, new RegExp(`${required[0].name}: missing`));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
