@@ -6,6 +6,7 @@ import { F } from '../../nn/index.js';
 import { Adam } from '../../optim/index.js';
 import { MiniVgg } from '../../models/index.js';
 import { lineCurves } from '../../report/figures/line-curves.js';
+import { Rng } from '../../data/rng.js';
 import { makeShapes, SHAPE_CLASSES } from '../../methods/demo/shapes-dataset.js';
 
 export interface DemoOptions {
@@ -56,7 +57,7 @@ export const demoCommand = defineCommand<DemoOptions>({
     const run = ctx.run();
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       const bar = ctx.progress({ label: `epoch ${epoch + 1}/${o.epochs}`, total: stepsPerEpoch, unit: 'steps' });
-      const perm = tidy(() => keep(tensor(shuffle(train.count, o.seed * 1000 + epoch), { dtype: 'int64', device })));
+      const perm = tidy(() => keep(tensor(Rng.derive(o.seed, epoch).permutation(train.count), { dtype: 'int64', device })));
       let sum = 0;
       for (let s = 0; s < stepsPerEpoch; s++) {
         opt.zeroGrad();
@@ -100,17 +101,3 @@ export const demoCommand = defineCommand<DemoOptions>({
     };
   },
 });
-
-function shuffle(n: number, seed: number): number[] {
-  let a = (seed >>> 0) + 1;
-  const rnd = (): number => {
-    a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
-    return a / 4294967296;
-  };
-  const idx = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [idx[i], idx[j]] = [idx[j], idx[i]];
-  }
-  return idx;
-}

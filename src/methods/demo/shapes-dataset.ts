@@ -1,5 +1,6 @@
 // A generated image-classification task for the demo and smoke tests: grey images of a disc, a
 // square or a cross at random position and size, with noise. Seeded, so runs are reproducible.
+import { Rng } from '../../data/rng.js';
 
 export const SHAPE_CLASSES = ['disc', 'square', 'cross'] as const;
 
@@ -11,20 +12,9 @@ export interface ShapesDataset {
   count: number;
 }
 
-/** mulberry32: a small, fast, seeded 32-bit generator (uniform in [0, 1)). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function makeShapes(perClass: number, size: number, seed: number, noise = 0.15): ShapesDataset {
-  const rnd = mulberry32(seed);
+  const rng = new Rng(seed);
+  const rnd = (): number => rng.next();
   const count = perClass * SHAPE_CLASSES.length;
   const images = new Float32Array(count * size * size);
   const labels = new Int32Array(count);
