@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { affineToQuaternion, baseAffine, matmul4, nearestOrthogonal, qformAffine, quaternionToRotation } from './affine.js';
 import { headerFor } from './nifti-write.js';
-import { assertAffineClose, assertClose } from './test-support.js';
+import { assertAffineClose, assertClose } from './io-fixtures-support.js';
 
 test('quaternion (0, 0, 1): rotation by 180° about z (known answer)', () => {
   // b = c = 0, d = 1 → a = 0: R = diag(-1, -1, 1).

@@ -11,7 +11,7 @@ import { readDicom } from './dicom-read.js';
 import { fileInfo } from './file-info.js';
 import { readImage, readImageStack } from './image-read.js';
 import { readNifti } from './nifti-read.js';
-import { tempDir } from './test-support.js';
+import { tempDir } from './io-fixtures-support.js';
 
 type Reader = (path: string) => Promise<unknown>;
 

@@ -6,7 +6,7 @@ import { InputError } from '../util/errors.js';
 import { dataset } from '../util/data-root.js';
 import { readDicom, readDicomHeader } from './dicom-read.js';
 import { buildDicom } from './dicom-test-builder.js';
-import { assertClose, fixture, tempDir } from './test-support.js';
+import { assertClose, fixture, tempDir } from './io-fixtures-support.js';
 
 interface DicomRef {
   transferSyntax: string;

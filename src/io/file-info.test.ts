@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { dataRoot, dataset } from '../util/data-root.js';
 import { fileInfo } from './file-info.js';
 import { writeNifti } from './nifti-write.js';
-import { tempDir } from './test-support.js';
+import { tempDir } from './io-fixtures-support.js';
 
 const cases: Array<[string, unknown]> = [
   ['em-isbi2012/images/0.png', { kind: 'image', shape: [512, 512, 1], dtype: 'uint8' }],

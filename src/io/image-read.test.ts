@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { InputError } from '../util/errors.js';
 import { dataset } from '../util/data-root.js';
 import { readImage, readImageStack } from './image-read.js';
-import { fixture, tempDir } from './test-support.js';
+import { fixture, tempDir } from './io-fixtures-support.js';
 
 interface ImageRef {
   mode: string;

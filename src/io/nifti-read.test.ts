@@ -8,7 +8,7 @@ import { encodeNiftiHeader } from './nifti-header.js';
 import { headerFor } from './nifti-write.js';
 import { readNifti, readNiftiHeader } from './nifti-read.js';
 import { axisCodes } from './orientation.js';
-import { assertAffineClose, assertClose, fixture, tempDir } from './test-support.js';
+import { assertAffineClose, assertClose, fixture, tempDir } from './io-fixtures-support.js';
 
 interface NiftiRef {
   shape: number[];

@@ -10,7 +10,7 @@ import { qformAffine } from './affine.js';
 import { encodeNiftiHeader, parseNiftiHeader } from './nifti-header.js';
 import { readNifti } from './nifti-read.js';
 import { headerFor, writeNifti } from './nifti-write.js';
-import { assertAffineClose, tempDir } from './test-support.js';
+import { assertAffineClose, tempDir } from './io-fixtures-support.js';
 
 // A 2x3x4 volume, x flipped, y and z spaced 3 and 4 mm: values 10*x + y - 5*z (some negative).
 const affine = [

@@ -7,7 +7,7 @@ import { OptionError } from '../util/errors.js';
 import { readImage } from './image-read.js';
 import { writePng } from './png-write.js';
 import type { ChannelCount, Image2D } from './types.js';
-import { tempDir } from './test-support.js';
+import { tempDir } from './io-fixtures-support.js';
 
 for (const bitDepth of [8, 16] as const) {
   for (const channels of [1, 2, 3, 4] as ChannelCount[]) {
