@@ -1,0 +1,72 @@
+// Options shared by `kensa metric train` and `kensa metric openset-eval`: data, tiling, network and
+// training; and the image split by source image (never tiles of one image on two sides).
+import type { OptionSpecs } from '../command.js';
+import { classFolderDataset, fileNumberKey, splitItems } from '../../data/index.js';
+import { BACKBONES } from '../../methods/metric-learning/metric-net.js';
+import { parseBox, type TileImage } from '../../methods/metric-learning/tile-data.js';
+import { AGGREGATES } from '../../methods/metric-learning/verdict.js';
+import type { ImageSplit } from '../../methods/metric-learning/open-set-eval.js';
+
+export interface MetricDataOptions {
+  /** Class-per-folder image root. (required) */ data: string;
+  /** Region tiled, x,y,width,height in pixels, or 'none'. @default '0,0,1280,894' (drops the SEM info bar, rows 894–959) */ crop: string;
+  /** Tile edge in original pixels. @default 128 */ tileSize: number;
+  /** Step between tiles in original pixels; 0 = tileSize. @default 0 */ stride: number;
+  /** Tiles shrunk by this factor before the network. @default 4 */ downsample: number;
+  /** Fraction of each class's images for validation (threshold calibration). @default 0.2 */ valFraction: number;
+  /** Fraction of each class's images for testing. @default 0.2 */ testFraction: number;
+  /** Files whose numbers share floor(n / groupBlock) stay on one side of the split. @default 1 */ groupBlock: number;
+}
+
+export interface MetricNetOptions {
+  /** @default 'minivgg' */ backbone: string;
+  /** Channels of the backbone's first block. @default 16 */ width: number;
+  /** @default 64 */ embeddingSize: number;
+  /** Metric heads' scale s. @default 64 */ scale: number;
+  /** @default 8 */ epochs: number;
+  /** @default 64 */ batchSize: number;
+  /** Adam learning rate. @default 0.001 */ lr: number;
+  /** Seeded flips and quarter turns. @default true */ augment: boolean;
+  /** Class-balanced sampling. @default true */ balanced: boolean;
+  /** TPR on validation tiles for the unknown threshold. @default 0.95 */ tpr: number;
+  /** Tile → image aggregation: vote, mean or median. @default 'vote' */ aggregate: string;
+}
+
+export const METRIC_DATA_SPECS: OptionSpecs<MetricDataOptions> = {
+  data: { kind: 'string', description: 'class-per-folder image root (one sub-folder per class)', required: true, placeholder: 'DIR' },
+  crop: { kind: 'string', description: "region tiled, x,y,width,height, or 'none' (default drops the SEM info bar)", default: '0,0,1280,894', placeholder: 'BOX' },
+  tileSize: { kind: 'integer', description: 'tile edge in original pixels', default: 128, min: 1 },
+  stride: { kind: 'integer', description: 'step between tiles in original pixels (0 = tile size)', default: 0, min: 0 },
+  downsample: { kind: 'integer', description: 'tiles are shrunk by this factor (area average)', default: 4, min: 1 },
+  valFraction: { kind: 'number', description: "fraction of each class's images for validation", default: 0.2, min: 0.01, max: 0.9 },
+  testFraction: { kind: 'number', description: "fraction of each class's images for testing", default: 0.2, min: 0, max: 0.9 },
+  groupBlock: { kind: 'integer', description: 'file numbers sharing floor(n / block) stay in one split', default: 1, min: 1 },
+};
+
+export const METRIC_NET_SPECS: OptionSpecs<MetricNetOptions> = {
+  backbone: { kind: 'string', description: 'backbone network', default: 'minivgg', choices: Object.keys(BACKBONES) },
+  width: { kind: 'integer', description: "channels of the backbone's first block", default: 16, min: 1 },
+  embeddingSize: { kind: 'integer', description: 'embedding size', default: 64, min: 2 },
+  scale: { kind: 'number', description: 'scale s of the metric heads', default: 64, min: 0 },
+  epochs: { kind: 'integer', description: 'training epochs', default: 8, min: 1 },
+  batchSize: { kind: 'integer', description: 'tiles per step', default: 64, min: 2 },
+  lr: { kind: 'number', description: 'Adam learning rate', default: 0.001, min: 0 },
+  augment: { kind: 'boolean', description: 'seeded flips and quarter turns', default: true },
+  balanced: { kind: 'boolean', description: 'class-balanced sampling', default: true },
+  tpr: { kind: 'number', description: 'fraction of validation known tiles accepted by the threshold', default: 0.95, min: 0.5, max: 1 },
+  aggregate: { kind: 'string', description: 'tile → image aggregation of unknown scores', default: 'vote', choices: AGGREGATES },
+};
+
+export function tileOptions(o: MetricDataOptions): { tileSize: number; stride: number; downsample: number; crop: ReturnType<typeof parseBox> } {
+  return { tileSize: o.tileSize, stride: o.stride || o.tileSize, downsample: o.downsample, crop: parseBox(o.crop) };
+}
+
+/** Images of the class folders and their split by source image (file number groups), stratified by class. */
+export async function splitDataset(o: MetricDataOptions, seed: number): Promise<{ classes: string[]; images: TileImage[]; split: ImageSplit }> {
+  const ds = await classFolderDataset(o.data);
+  const images = ds.items.map((it) => ({ path: it.path, label: it.label }));
+  const key = fileNumberKey({ blockSize: o.groupBlock });
+  const trainFraction = 1 - o.valFraction - o.testFraction;
+  const s = splitItems(images, { fractions: [trainFraction, o.valFraction, o.testFraction], seed, stratifyBy: (it) => it.label, groupBy: (it) => key(it.path) });
+  return { classes: ds.classes, images, split: s.indices };
+}

@@ -1,0 +1,142 @@
+// Training of a MetricNet on in-memory tiles: class-balanced (or shuffled) epochs under a seed,
+// seeded flips and quarter turns (data/transforms), Adam, validation accuracy after each epoch,
+// and an epoch hook for checkpoints; plus batched embedding of a tile set for the scores.
+import { tensor, tidy, noGrad, type Tensor } from '../../engine/index.js';
+import { Adam } from '../../optim/index.js';
+import { Rng, epochOrder, augment, RandCompose, RandFlip, RandRotate90 } from '../../data/index.js';
+import { matrix, type Matrix } from './matrix.js';
+import type { MetricNet } from './metric-net.js';
+import type { TileSet } from './tile-data.js';
+
+export interface TrainOptions {
+  /** @default 10 */ epochs?: number;
+  /** @default 64 */ batchSize?: number;
+  /** Adam learning rate. @default 0.001 */ lr?: number;
+  /** Adam L2 weight decay. @default 0.0005 */ weightDecay?: number;
+  /** Seeded flips and quarter turns of each tile. @default true */ augment?: boolean;
+  /** 'balanced': classes drawn equally often (with replacement); 'shuffle': each tile once. @default 'balanced' */ order?: 'balanced' | 'shuffle';
+  /** @default 0 */ seed?: number;
+  /** Pixel normalisation (x − mean) / std. @default { mean: 0, std: 1 } */ norm?: { mean: number; std: number };
+  /** Device of the tensors. @default 'cpu' */ device?: string;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  trainAccuracy: number;
+  /** Tile accuracy on the validation tiles (NaN without them). */
+  valAccuracy: number;
+  seconds: number;
+  tilesPerSecond: number;
+}
+
+export interface TrainHooks {
+  /** First epoch to run (0-based), e.g. after --resume. @default 0 */
+  startEpoch?: number;
+  /** Called after each step. */
+  onStep?(step: number, stepsPerEpoch: number, loss: number): void;
+  /** Called after each epoch (write a checkpoint here). */
+  onEpoch?(record: EpochRecord, optimizer: Adam): void | Promise<void>;
+  /** Called once the optimizer exists (load its state here on resume). */
+  onOptimizer?(optimizer: Adam): void;
+}
+
+/** Tiles `idx` of a set as a normalised [B,1,t,t] tensor, each augmented with its own seeded stream. */
+export function tileBatch(set: TileSet, idx: readonly number[], o: TrainOptions, rngFor?: (k: number) => Rng): Tensor {
+  const t = set.size;
+  const out = new Float32Array(idx.length * t * t);
+  const mean = o.norm?.mean ?? 0;
+  const std = o.norm?.std ?? 1;
+  const aug = new RandCompose([new RandFlip(), new RandRotate90()]);
+  idx.forEach((i, k) => {
+    let d = set.data.subarray(i * t * t, (i + 1) * t * t);
+    if (rngFor) d = augment(aug, { image: { data: Float32Array.from(d), channels: 1, height: t, width: t } }, rngFor(k)).sample.image.data;
+    for (let p = 0; p < d.length; p++) out[k * t * t + p] = (d[p] - mean) / std;
+  });
+  return tensor(out, { shape: [idx.length, 1, t, t], device: o.device ?? 'cpu' });
+}
+
+export async function trainMetricNet(net: MetricNet, train: TileSet, val: TileSet | undefined, o: TrainOptions = {}, hooks: TrainHooks = {}): Promise<EpochRecord[]> {
+  const epochs = o.epochs ?? 10;
+  const bs = o.batchSize ?? 64;
+  const seed = o.seed ?? 0;
+  const opt = new Adam(net.parameters(), { lr: o.lr ?? 1e-3, weightDecay: o.weightDecay ?? 5e-4 });
+  hooks.onOptimizer?.(opt);
+  const labels = Array.from(train.labels);
+  const records: EpochRecord[] = [];
+  for (let epoch = hooks.startEpoch ?? 0; epoch < epochs; epoch++) {
+    const started = Date.now();
+    net.train();
+    const order = epochOrder(train.count, epoch, { order: o.order ?? 'balanced', seed, labels });
+    const steps = Math.floor(order.length / bs) || 1;
+    let lossSum = 0;
+    let correct = 0;
+    let seen = 0;
+    for (let s = 0; s < steps; s++) {
+      const idx = order.slice(s * bs, (s + 1) * bs);
+      opt.zeroGrad();
+      const [loss, right] = tidy(() => {
+        const x = tileBatch(train, idx, o, (o.augment ?? true) ? (k) => Rng.derive(seed, epoch, s * bs + k) : undefined);
+        const y = tensor(idx.map((i) => train.labels[i]), { dtype: 'int64', device: o.device ?? 'cpu' });
+        const emb = net.embed(x);
+        const l = net.head.loss(emb, y);
+        l.backward();
+        const hit = noGrad(() => net.head.logits(emb).argmax(1).eq(y).sum().item());
+        return [l.item(), hit];
+      });
+      opt.step();
+      lossSum += loss;
+      correct += right;
+      seen += idx.length;
+      hooks.onStep?.(s, steps, loss);
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const valAccuracy = val && val.count > 0 ? accuracy(predict(net, val, o).logits, val.labels) : NaN;
+    const rec: EpochRecord = { epoch: epoch + 1, loss: lossSum / steps, trainAccuracy: correct / seen, valAccuracy, seconds, tilesPerSecond: seen / seconds };
+    records.push(rec);
+    await hooks.onEpoch?.(rec, opt);
+  }
+  opt.dispose();
+  return records;
+}
+
+/** Raw embeddings [N,D] and inference logits [N,C] of every tile (eval mode, no augmentation). */
+export function predict(net: MetricNet, set: TileSet, o: TrainOptions = {}, batchSize = 256): { embeddings: Matrix; logits: Matrix } {
+  net.eval();
+  const d = net.config.embeddingSize;
+  const c = net.config.numClasses;
+  const embeddings = matrix(set.count, d);
+  const logits = matrix(set.count, c);
+  noGrad(() => {
+    for (let s = 0; s < set.count; s += batchSize) {
+      const idx = Array.from({ length: Math.min(batchSize, set.count - s) }, (_, k) => s + k);
+      tidy(() => {
+        const e = net.embed(tileBatch(set, idx, o));
+        embeddings.data.set(e.cpu().data() as Float32Array, s * d);
+        logits.data.set(net.head.logits(e).cpu().data() as Float32Array, s * c);
+      });
+    }
+  });
+  net.train();
+  return { embeddings, logits };
+}
+
+/** Row-wise argmax of logits. */
+export function argmaxRows(m: Matrix): Int32Array {
+  const out = new Int32Array(m.rows);
+  for (let i = 0; i < m.rows; i++) {
+    let best = -Infinity;
+    for (let c = 0; c < m.cols; c++) {
+      const v = m.data[i * m.cols + c];
+      if (v > best) [best, out[i]] = [v, c];
+    }
+  }
+  return out;
+}
+
+export function accuracy(logits: Matrix, labels: ArrayLike<number>): number {
+  const p = argmaxRows(logits);
+  let k = 0;
+  for (let i = 0; i < p.length; i++) if (p[i] === labels[i]) k++;
+  return p.length ? k / p.length : NaN;
+}
