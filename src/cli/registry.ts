@@ -5,8 +5,10 @@ import { infoCommand } from './commands/info.js';
 import { segmentCommand } from './commands/segment.js';
 import { evalSegmentationCommand } from './commands/eval-segmentation.js';
 import { metricOpensetEvalCommand } from './commands/metric-openset-eval.js';
+import { metricTrainCommand } from './commands/metric-train.js';
+import { metricIdentifyCommand } from './commands/metric-identify.js';
 
-export const COMMANDS: AnyCommand[] = [demoCommand, infoCommand, segmentCommand, evalSegmentationCommand, metricOpensetEvalCommand];
+export const COMMANDS: AnyCommand[] = [demoCommand, infoCommand, segmentCommand, evalSegmentationCommand, metricOpensetEvalCommand, metricTrainCommand, metricIdentifyCommand];
 
 /** The command named by the first one or two words of argv, and how many words it took. */
 export function findCommand(argv: string[]): { cmd: AnyCommand; words: number } | undefined {

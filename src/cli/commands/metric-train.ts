@@ -1,0 +1,120 @@
+// kensa metric train: trains a tile classifier with a metric-learning head (or the softmax
+// baseline), checkpoints every epoch (--resume continues), fits the known-class reference and
+// calibrates every unknown score's threshold on validation tiles.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineCommand } from '../command.js';
+import { manualSeed } from '../../engine/index.js';
+import { loadSafetensors, saveSafetensors } from '../../engine/safetensors.js';
+import { calibrateThreshold } from '../../metrics/index.js';
+import { HEAD_NAMES, headSpec } from '../../methods/metric-learning/heads/index.js';
+import { UNKNOWN_SCORES, SCORE_NAMES } from '../../methods/metric-learning/scores/index.js';
+import { MetricNet } from '../../methods/metric-learning/metric-net.js';
+import { trainMetricNet, predict, accuracy, type EpochRecord } from '../../methods/metric-learning/trainer.js';
+import { loadTileSet, subsetImages, pixelStats } from '../../methods/metric-learning/tile-data.js';
+import { saveModel, type StoredModel } from '../../methods/metric-learning/model-store.js';
+import { lineCurves } from '../../report/figures/line-curves.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { OptionError } from '../../util/errors.js';
+import { METRIC_DATA_SPECS, METRIC_NET_SPECS, splitDataset, tileOptions, type MetricDataOptions, type MetricNetOptions } from './metric-options.js';
+
+export interface MetricTrainOptions extends MetricDataOptions, MetricNetOptions {
+  /** @default 'arcface' */ head: string;
+  /** Score used for identify's verdicts; '' = centroid-distance for metric heads, msp for softmax. @default '' */ score: string;
+  /** Continue from the last checkpoint in --out. @default false */ resume: boolean;
+}
+
+export const metricTrainCommand = defineCommand<MetricTrainOptions>({
+  name: 'metric train',
+  summary: 'train a tile classifier with a metric-learning head; known-class reference and thresholds',
+  writesRun: true,
+  options: {
+    ...METRIC_DATA_SPECS,
+    ...METRIC_NET_SPECS,
+    head: { kind: 'string', description: 'classification head', default: 'arcface', choices: HEAD_NAMES },
+    score: { kind: 'string', description: "unknown score for verdicts ('' = centroid-distance, msp for softmax)", default: '', choices: ['', ...SCORE_NAMES] },
+    resume: { kind: 'boolean', description: 'continue from the last checkpoint in --out', default: false },
+  },
+  async run(o, _args, ctx) {
+    const run = ctx.run();
+    if (!run) throw new OptionError('--out', 'is required (the model folder)');
+    const { classes, images, split } = await splitDataset(o, o.seed);
+    const tiling = tileOptions(o);
+    const all = await loadTileSet(images, tiling);
+    const train = subsetImages(all, split.train);
+    const val = subsetImages(all, split.val);
+    const test = subsetImages(all, split.test);
+    ctx.log(`metric train: ${classes.join('/')}; ${train.count} training tiles (${split.train.length} images), ${val.count} validation, ${test.count} test; ${all.size}×${all.size} px tiles`);
+    await run.writeJson('split.json', { classes, train: split.train.map((i) => images[i].path), val: split.val.map((i) => images[i].path), test: split.test.map((i) => images[i].path) });
+    manualSeed(o.seed);
+    const net = new MetricNet({ backbone: o.backbone, width: o.width, embeddingSize: o.embeddingSize, head: o.head, numClasses: classes.length, inputSize: all.size, scale: o.scale });
+    const norm = pixelStats(train);
+    const topts = { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, augment: o.augment, order: (o.balanced ? 'balanced' : 'shuffle') as 'balanced' | 'shuffle', seed: o.seed, norm, device: o.device };
+    const ckDir = run.checkpointDir();
+    const history: EpochRecord[] = [];
+    let startEpoch = 0;
+    let optState: { tensors: Map<string, import('../../engine/index.js').Tensor>; scalars: { steps: number[]; groups: Record<string, number | boolean>[] } } | undefined;
+    if (o.resume) {
+      const done = readdirSync(ckDir).map((f) => /^epoch-(\d+)\.safetensors$/.exec(f)).filter((m) => m).map((m) => Number(m![1]));
+      if (done.length === 0) throw new OptionError('--resume', `no checkpoint in ${ckDir}`);
+      startEpoch = Math.max(...done);
+      net.load(join(ckDir, `epoch-${startEpoch}.safetensors`));
+      const st = join(ckDir, `optimizer-${startEpoch}.safetensors`);
+      if (existsSync(st)) optState = { tensors: loadSafetensors(st).tensors, scalars: JSON.parse(readFileSync(`${st}.json`, 'utf8')) };
+      const h = join(ckDir, 'history.json');
+      if (existsSync(h)) history.push(...(JSON.parse(readFileSync(h, 'utf8')) as EpochRecord[]).slice(0, startEpoch));
+      ctx.log(`resuming after epoch ${startEpoch}`);
+    }
+    let bar = ctx.progress({ label: `epoch ${startEpoch + 1}/${o.epochs}`, total: 1, unit: 'steps' });
+    await trainMetricNet(net, train, val, topts, {
+      startEpoch,
+      onOptimizer: (opt) => optState && opt.loadStateDict(optState),
+      onStep: (s, n, loss) => {
+        if (s === 0) bar = ctx.progress({ label: `epoch ${history.length + 1}/${o.epochs}`, total: n, unit: 'steps' });
+        bar.tick(1, `loss ${loss.toFixed(3)}`);
+      },
+      onEpoch: async (rec, opt) => {
+        history.push(rec);
+        bar.done(`loss ${rec.loss.toFixed(3)}, train ${(rec.trainAccuracy * 100).toFixed(1)}%, val ${(rec.valAccuracy * 100).toFixed(1)}%, ${rec.tilesPerSecond.toFixed(0)} tiles/s`);
+        run.log(`epoch ${rec.epoch}: ${JSON.stringify(rec)}`);
+        net.save(join(ckDir, `epoch-${rec.epoch}.safetensors`), { epoch: String(rec.epoch) });
+        const s = opt.stateDict();
+        saveSafetensors(join(ckDir, `optimizer-${rec.epoch}.safetensors`), s.tensors);
+        await writeFileAtomic(join(ckDir, `optimizer-${rec.epoch}.safetensors.json`), JSON.stringify(s.scalars));
+        await writeFileAtomic(join(ckDir, 'history.json'), JSON.stringify(history));
+      },
+    });
+    // Reference embeddings, thresholds on validation tiles, test metrics.
+    const pTrain = predict(net, train, topts);
+    const pVal = predict(net, val, topts);
+    const pTest = predict(net, test, topts);
+    const normalize = net.head.normalizesEmbeddings;
+    const thresholds: Record<string, number> = {};
+    for (const s of UNKNOWN_SCORES) {
+      const fn = s.fit({ embeddings: pTrain.embeddings, labels: train.labels, numClasses: classes.length, normalize });
+      thresholds[s.name] = calibrateThreshold(fn(pVal), { tpr: o.tpr }).threshold;
+    }
+    const meta: StoredModel = {
+      format: 'kensa-metric-model/1',
+      net: net.config,
+      classes,
+      tiling: { tileSize: o.tileSize, stride: o.stride || o.tileSize, downsample: o.downsample, crop: tiling.crop },
+      norm,
+      score: o.score || (headSpec(o.head).metric ? 'centroid-distance' : 'msp'),
+      thresholds,
+      tpr: o.tpr,
+      aggregate: o.aggregate as StoredModel['aggregate'],
+    };
+    await saveModel(run.dir, meta, net, { embeddings: pTrain.embeddings, labels: train.labels });
+    const result = { head: o.head, classes, epochs: history, testTileAccuracy: test.count ? accuracy(pTest.logits, test.labels) : NaN, valTileAccuracy: accuracy(pVal.logits, val.labels), score: meta.score, thresholds, model: run.dir };
+    await run.figures.add(lineCurves, 'training', { series: [
+      { name: 'training loss', x: history.map((h) => h.epoch), y: history.map((h) => h.loss) },
+    ] }, { xTitle: 'epoch', yTitle: 'loss' }, `Mean ${o.head} loss per epoch`);
+    await run.figures.add(lineCurves, 'accuracy', { series: [
+      { name: 'training tiles', x: history.map((h) => h.epoch), y: history.map((h) => h.trainAccuracy) },
+      { name: 'validation tiles', x: history.map((h) => h.epoch), y: history.map((h) => h.valAccuracy) },
+    ] }, { xTitle: 'epoch', yTitle: 'accuracy' }, 'Tile accuracy per epoch');
+    net.dispose();
+    return { json: result, text: `metric train: ${o.head}, test tile accuracy ${(result.testTileAccuracy * 100).toFixed(1)}%, validation ${(result.valTileAccuracy * 100).toFixed(1)}%; model in ${run.dir}` };
+  },
+});
