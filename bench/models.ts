@@ -4,6 +4,7 @@ import { manualSeed, randn, randint, rand, tidy, keep, type Tensor } from '../sr
 import { F } from '../src/nn/index.js';
 import { Adam, SGD } from '../src/optim/index.js';
 import { MiniVgg, UNet, UnsupSegNet } from '../src/models/index.js';
+import { featureClusteringLoss } from '../src/methods/unsupervised-seg/feature-clustering-loss.js';
 
 /** CE to the response's own argmax + mean |vertical| + mean |horizontal| differences. */
 function unsupSegLoss(response: Tensor): Tensor {
@@ -95,6 +96,29 @@ export const BENCH_CASES: BenchCase[] = [
           opt.zeroGrad();
           const l = tidy(() => {
             const loss = unsupSegLoss(net.forward(x));
+            loss.backward();
+            return loss.item();
+          });
+          opt.step();
+          return l;
+        },
+        dispose: () => x.dispose(),
+      };
+    },
+  },
+  {
+    model: 'M3b',
+    description: 'one iteration of kensa segment (feature clustering, q=100) on a 481×321 BSDS500-sized image, SGD',
+    setup() {
+      manualSeed(0);
+      const net = new UnsupSegNet({ inChannels: 3, channels: 100, nConv: 2 });
+      const opt = new SGD(net.parameters(), { lr: 0.1, momentum: 0.9 });
+      const x = keep(rand([1, 3, 321, 481]));
+      return {
+        step: () => {
+          opt.zeroGrad();
+          const l = tidy(() => {
+            const { loss } = featureClusteringLoss(net.forward(x));
             loss.backward();
             return loss.item();
           });

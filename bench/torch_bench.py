@@ -77,10 +77,11 @@ def setup(model):
         opt = torch.optim.Adam(net.parameters(), lr=1e-3)
         x, y = torch.randn(4, 1, 128, 128), (torch.rand(4, 1, 128, 128) > 0.5).float()
         loss_fn = lambda: F.binary_cross_entropy_with_logits(net(x), y)
-    elif model == 'M3':
+    elif model in ('M3', 'M3b'):
         net = unsup_net()
         opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
-        x = torch.rand(1, 3, 320, 480)
+        # M3b: one iteration of `kensa segment` on a BSDS500-sized 481x321 (landscape) image
+        x = torch.rand(1, 3, 320, 480) if model == 'M3' else torch.rand(1, 3, 321, 481)
 
         def loss_fn():
             r = net(x)[0]                       # [q, H, W]

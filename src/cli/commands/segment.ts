@@ -79,6 +79,7 @@ export const segmentCommand = defineCommand<SegmentOptions>({
     if (o.out === undefined) throw new OptionError('--out', 'is required (label PNGs, overlays and the report go there)');
     const baseline = o.method === METHOD ? undefined : segmentationBaseline(o.method);
     if (baseline && (o.scribble || o.reference || o.weights)) throw new OptionError('--method', `${o.method} takes no --scribble, --reference or --weights`);
+    if (o.scribble && (o.reference || o.weights)) throw new OptionError('--scribble', 'applies to per-image training, not to --reference/--weights');
     if (o.reference && o.weights) throw new OptionError('--weights', 'give either --reference (train) or --weights (apply), not both');
     let images = imagesOf(args[0]);
     if (o.limit !== undefined) images = images.slice(0, o.limit);
