@@ -2,9 +2,8 @@
 // differentiable feature clustering (Kim, Kanezaki & Tanaka, IEEE TIP 2020, arXiv 2007.09990), with
 // optional scribbles, reference-mode training (--reference) and application (--weights), or one of
 // the classical baselines (--method) through the same outputs.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { defineCommand } from '../command.js';
 import { lineCurves } from '../../report/figures/line-curves.js';
 import type { CurveSeries } from '../../report/figures/line-curves.js';

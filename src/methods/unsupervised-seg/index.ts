@@ -1,5 +1,5 @@
 // Unsupervised segmentation: differentiable feature clustering (Kim, Kanezaki & Tanaka 2020) with
-// scribbles and reference mode, its I/O, folder evaluation, and the classical baselines.
+// scribbles and reference mode, its image I/O, and folder evaluation (baselines live in baselines/).
 export * from './feature-clustering-loss.js';
 export * from './feature-clustering.js';
 export * from './scribble.js';
