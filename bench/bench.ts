@@ -104,6 +104,9 @@ async function main(): Promise<void> {
       kensaMs: Number(kensaMs.toFixed(2)),
       torchMs: Number(torchMs.toFixed(2)),
       ratio: Number((kensaMs / torchMs).toFixed(3)),
+      ...(c.itemsPerStep
+        ? { kensaItemsPerS: Math.round((c.itemsPerStep * 1000) / kensaMs), torchItemsPerS: Math.round((c.itemsPerStep * 1000) / torchMs) }
+        : {}),
       steps,
       warmup,
       threads: getNumThreads(),

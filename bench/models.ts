@@ -1,6 +1,7 @@
 // The benchmark's reference models, written with kensa's own nn modules; bench/torch_bench.py
 // builds the same models in PyTorch. Each case returns a closure that runs one training step.
-import { manualSeed, randn, randint, rand, tidy, keep, type Tensor } from '../src/engine/index.js';
+import { manualSeed, randn, randint, rand, tidy, keep, noGrad, type Tensor } from '../src/engine/index.js';
+import { MetricNet } from '../src/methods/metric-learning/metric-net.js';
 import { F } from '../src/nn/index.js';
 import { Adam, SGD } from '../src/optim/index.js';
 import { MiniVgg, UNet, UnsupSegNet } from '../src/models/index.js';
@@ -30,6 +31,8 @@ function continuity(r: Tensor, dim: number): Tensor {
 export interface BenchCase {
   model: string;
   description: string;
+  /** Items (tiles, images) per step, to report throughput. */
+  itemsPerStep?: number;
   /** Builds the model and data; returns one training step and a cleanup. */
   setup(): { step: () => number; dispose: () => void };
 }
@@ -125,6 +128,46 @@ export const BENCH_CASES: BenchCase[] = [
           opt.step();
           return l;
         },
+        dispose: () => x.dispose(),
+      };
+    },
+  },
+  {
+    model: 'M4',
+    description: 'metric-learning tile net (mini-VGG w16 + BN, 64-d embedding, ArcFace) 32×32, batch 64, Adam: training',
+    itemsPerStep: 64,
+    setup() {
+      manualSeed(0);
+      const net = new MetricNet({ backbone: 'minivgg', width: 16, inputSize: 32, embeddingSize: 64, head: 'arcface', numClasses: 4 });
+      const opt = new Adam(net.parameters(), { lr: 1e-3, weightDecay: 5e-4 });
+      const x = keep(randn([64, 1, 32, 32]));
+      const y = keep(randint(0, 4, [64]));
+      return {
+        step: () => {
+          opt.zeroGrad();
+          const l = tidy(() => {
+            const loss = net.head.loss(net.embed(x), y);
+            loss.backward();
+            return loss.item();
+          });
+          opt.step();
+          return l;
+        },
+        dispose: () => [x, y].forEach((t) => t.dispose()),
+      };
+    },
+  },
+  {
+    model: 'M5',
+    description: 'the same tile net: embedding 64 tiles (eval, no gradients)',
+    itemsPerStep: 64,
+    setup() {
+      manualSeed(0);
+      const net = new MetricNet({ backbone: 'minivgg', width: 16, inputSize: 32, embeddingSize: 64, head: 'arcface', numClasses: 4 });
+      net.eval();
+      const x = keep(randn([64, 1, 32, 32]));
+      return {
+        step: () => noGrad(() => tidy(() => void net.embed(x))) ?? 0,
         dispose: () => x.dispose(),
       };
     },

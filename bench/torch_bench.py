@@ -10,6 +10,7 @@ alternate kensa and PyTorch steps so both see the same machine load.
 """
 import sys
 import argparse
+import os
 import json
 import statistics
 import time
@@ -90,6 +91,23 @@ def setup(model):
             dy = (r[:, 1:, :] - r[:, :-1, :]).abs().mean()
             dx = (r[:, :, 1:] - r[:, :, :-1]).abs().mean()
             return ce + dy + dx
+    elif model in ('M4', 'M5'):
+        # the metric-learning tile network (scripts/torchref/metric_bench.py): mini-VGG width 16 + BN,
+        # linear projection + BN1d to 64-d, ArcFace m=0.5 s=64; 32x32 tiles, batch 64, Adam
+        sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'scripts', 'torchref'))
+        from metric_bench import Net
+        net = Net(16, 32, 64, 4)
+        opt = torch.optim.Adam(net.parameters(), lr=1e-3, weight_decay=5e-4)
+        x, y = torch.randn(64, 1, 32, 32), torch.randint(0, 4, (64,))
+        if model == 'M5':  # embedding only: eval-mode forward without gradients
+            net.eval()
+
+            def embed():
+                with torch.no_grad():
+                    net.embed(x)
+                return 0.0
+            return embed
+        loss_fn = lambda: net.loss(x, y)
     else:
         raise SystemExit(f'unknown model {model}')
     net.train()
