@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""PyTorch side of kensa's metric-learning benchmark (bench/metric.ts): the same MetricNet
+"""PyTorch twin of kensa's metric-learning tile network (bench cases M4/M5 import Net from here;
+run alone it times the network by itself): the same MetricNet
 (mini-VGG backbone with batch norm, linear projection + BN1d, ArcFace m=0.5 s=64) on 1×T×T tiles.
 
 usage: /usr/bin/python3 scripts/torchref/metric_bench.py --width W --tile T --embedding D --classes C
