@@ -1,32 +1,11 @@
 // The benchmark's reference models, written with kensa's own nn modules; bench/torch_bench.py
 // builds the same models in PyTorch. Each case returns a closure that runs one training step.
-import { manualSeed, randn, randint, rand, tidy, keep, noGrad, type Tensor } from '../src/engine/index.js';
+import { manualSeed, randn, randint, rand, tidy, keep, noGrad } from '../src/engine/index.js';
 import { MetricNet } from '../src/methods/metric-learning/metric-net.js';
+import { featureClusteringLoss } from '../src/methods/unsupervised-seg/feature-clustering-loss.js';
 import { F } from '../src/nn/index.js';
 import { Adam, SGD } from '../src/optim/index.js';
 import { MiniVgg, UNet, UnsupSegNet } from '../src/models/index.js';
-import { featureClusteringLoss } from '../src/methods/unsupervised-seg/feature-clustering-loss.js';
-
-/** CE to the response's own argmax + mean |vertical| + mean |horizontal| differences. */
-function unsupSegLoss(response: Tensor): Tensor {
-  using r = response.select(0, 0); // [q, H, W]
-  response.dispose();
-  using target = r.argmax(0).unsqueeze(0);
-  using batch = r.unsqueeze(0);
-  using ce = F.crossEntropy(batch, target);
-  using dy = continuity(r, 1);
-  using dx = continuity(r, 2);
-  using sum = ce.add(dy);
-  return sum.add(dx);
-}
-
-function continuity(r: Tensor, dim: number): Tensor {
-  using a = r.slice(dim, 1);
-  using b = r.slice(dim, 0, -1);
-  using d = a.sub(b);
-  using ad = d.abs();
-  return ad.mean();
-}
 
 export interface BenchCase {
   model: string;
@@ -98,7 +77,8 @@ export const BENCH_CASES: BenchCase[] = [
         step: () => {
           opt.zeroGrad();
           const l = tidy(() => {
-            const loss = unsupSegLoss(net.forward(x));
+            const { loss, labels } = featureClusteringLoss(net.forward(x));
+            labels.dispose();
             loss.backward();
             return loss.item();
           });
