@@ -145,3 +145,8 @@ for (const cmd of COMMANDS) {
     }
   });
 }
+
+test("the README's command table lists every registered command", () => {
+  const readme = readFileSync(join(packageRoot(), 'README.md'), 'utf8');
+  for (const cmd of COMMANDS) assert.ok(readme.includes(`| \`kensa ${cmd.name}`), `README lacks a table row for 'kensa ${cmd.name}'`);
+});
