@@ -118,3 +118,20 @@ test('sem-ncm split by file-number blocks: stratified, no block straddles, repro
     assert.ok(Math.abs(counts[0] - 0.7 * 45) <= 8, `class ${c}: ${counts}`);
   }
 });
+
+test('orderBy: each class is cut into contiguous train | val | test blocks in sequence order', () => {
+  // Items listed out of order; the sequence position is the reversed id within each class.
+  const xs = items().reverse();
+  const pos = (i: It): number => 1000 - i.id;
+  const s = splitItems(xs, { fractions: [0.5, 0.25, 0.25], stratifyBy: (i) => i.cls, groupBy: (i) => i.group, orderBy: pos });
+  for (const cls of ['a', 'b', 'c']) {
+    const [tr, va, te] = [s.train, s.val, s.test].map((p) => p.filter((i) => i.cls === cls).map(pos));
+    assert.ok(tr.length > 0 && va.length > 0 && te.length > 0, cls);
+    // every train position precedes every val position, which precede every test position
+    assert.ok(Math.max(...tr) < Math.min(...va) && Math.max(...va) < Math.min(...te), `class ${cls}: ${tr} | ${va} | ${te}`);
+  }
+  // groups are still whole, and the seed does not matter
+  const where = splitOf(s);
+  for (const it of xs) assert.equal(where.get(it), where.get(xs.find((j) => j.group === it.group)!));
+  assert.deepEqual(splitItems(xs, { seed: 9, fractions: [0.5, 0.25, 0.25], stratifyBy: (i) => i.cls, groupBy: (i) => i.group, orderBy: pos }).indices, s.indices);
+});

@@ -15,6 +15,14 @@ export interface SplitOptions<T> {
    * one split. A group's class is its most common item class. @default each item is its own group
    */
   groupBy?: (item: T) => string | number;
+  /**
+   * Position of an item in an acquisition sequence (e.g. its file number). When given, each
+   * stratum's groups are laid end to end in this order instead of shuffled, so train, val and test
+   * are contiguous blocks (train first): images that overlap their neighbours in the sequence, as
+   * consecutive SEM fields do, then meet across at most two block boundaries. The seed is unused.
+   * A group's position is its smallest member's. @default shuffled groups
+   */
+  orderBy?: (item: T) => number;
 }
 
 /** A split: items in their input order, and their indices into the input. */
@@ -69,7 +77,12 @@ export function splitItems<T>(items: readonly T[], options: SplitOptions<T> = {}
   const keys = [...strata.keys()].sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
   for (const key of keys) {
     const gs = strata.get(key)!;
-    rng.shuffle(gs);
+    if (options.orderBy) {
+      const pos = (g: number[]): number => Math.min(...g.map((i) => options.orderBy!(items[i])));
+      gs.sort((a, b) => pos(a) - pos(b) || a[0] - b[0]);
+    } else {
+      rng.shuffle(gs);
+    }
     const n = gs.reduce((s, g) => s + g.length, 0);
     let seen = 0;
     for (const g of gs) {

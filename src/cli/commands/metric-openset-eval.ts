@@ -7,6 +7,7 @@ import { loadTileSet } from '../../methods/metric-learning/tile-data.js';
 import { evaluateFold, meanSd, type FoldHeadResult } from '../../methods/metric-learning/open-set-eval.js';
 import { pca2, umap2 } from '../../methods/metric-learning/projection.js';
 import { scatterPlot } from '../../report/figures/scatter-plot.js';
+import { rocCurves } from '../../report/figures/roc-curves.js';
 import { OptionError } from '../../util/errors.js';
 import { METRIC_DATA_SPECS, METRIC_NET_SPECS, splitDataset, tileOptions, type MetricDataOptions, type MetricNetOptions } from './metric-options.js';
 import type { ImageVerdictOptions } from '../../methods/metric-learning/verdict.js';
@@ -63,6 +64,7 @@ export const metricOpensetEvalCommand = defineCommand<MetricOpensetEvalOptions>(
         run?.log(line);
         if (run && o.figures && fi === 0) await embeddingFigures(run, r, classes.filter((_, i) => i !== u), o.seed);
       }
+      if (run && o.figures) await rocFigure(run, results.filter((r) => r.unknownClass === cls));
     }
     const summary = summarize(results, heads, holdOut);
     const json = {
@@ -71,7 +73,7 @@ export const metricOpensetEvalCommand = defineCommand<MetricOpensetEvalOptions>(
       heldOut: holdOut,
       tiles: { count: all.count, tileSize: o.tileSize, downsample: o.downsample, stored: all.size },
       heads: summary,
-      folds: results.map((r) => ({ head: r.head, unknownClass: r.unknownClass, closedSetTileAccuracy: r.closedSetTileAccuracy, closedSetImageAccuracy: r.closedSetImageAccuracy, scores: r.scores, trainSeconds: r.trainSeconds, epochs: r.epochs })),
+      folds: results.map((r) => ({ head: r.head, unknownClass: r.unknownClass, closedSetTileAccuracy: r.closedSetTileAccuracy, closedSetImageAccuracy: r.closedSetImageAccuracy, scores: withoutRoc(r.scores), trainSeconds: r.trainSeconds, epochs: r.epochs })),
     };
     await run?.writeMetrics(json);
     const text = heads
@@ -111,6 +113,21 @@ function summarize(results: FoldHeadResult[], heads: string[], holdOut: string[]
     out[h] = { closedSetTileAccuracy: tile.mean, closedSetImageAccuracy: img.mean, auroc, closedSetTileAccuracyStats: tile, closedSetImageAccuracyStats: img, stats };
   }
   return out;
+}
+
+/** Scores without their ROC points (the figures hold those; metrics.json stays readable). */
+function withoutRoc(scores: FoldHeadResult['scores']): Record<string, Omit<FoldHeadResult['scores'][string], 'roc'>> {
+  return Object.fromEntries(Object.entries(scores).map(([k, { roc: _roc, ...rest }]) => [k, rest]));
+}
+
+/** Scores drawn in the ROC figure: the softmax baselines, and the embedding scores of every head. */
+const ROC_SCORES: Record<string, readonly string[]> = { softmax: ['msp', 'energy'], default: ['centroid-distance', 'knn-distance'] };
+
+async function rocFigure(run: NonNullable<ReturnType<Parameters<typeof metricOpensetEvalCommand.run>[2]['run']>>, fold: FoldHeadResult[]): Promise<void> {
+  if (fold.length === 0) return;
+  const curves = fold.flatMap((r) => (ROC_SCORES[r.head] ?? ROC_SCORES.default).map((s) => ({ name: `${r.head} · ${s}`, fpr: r.scores[s].roc.fpr, tpr: r.scores[s].roc.tpr, auc: r.scores[s].auroc })));
+  const u = fold[0].unknownClass;
+  await run.figures.add(rocCurves, `roc-${u}`, { curves }, { title: `${u} held out as unknown`, legendOrient: 'right' }, `Tile-level ROC of unknown detection with ${u} as the unknown (positive) class: known test tiles vs every ${u} tile; AUC in the legend`);
 }
 
 async function embeddingFigures(run: NonNullable<ReturnType<Parameters<typeof metricOpensetEvalCommand.run>[2]['run']>>, r: FoldHeadResult, knownNames: string[], seed: number): Promise<void> {

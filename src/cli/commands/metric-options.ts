@@ -1,7 +1,7 @@
 // Options shared by `kensa metric train` and `kensa metric openset-eval`: data, tiling, network and
 // training; and the image split by source image (never tiles of one image on two sides).
 import type { OptionSpecs } from '../command.js';
-import { classFolderDataset, fileNumberKey, splitItems } from '../../data/index.js';
+import { classFolderDataset, fileNumber, fileNumberKey, splitItems } from '../../data/index.js';
 import { BACKBONES } from '../../methods/metric-learning/metric-net.js';
 import { parseBox, type TileImage } from '../../methods/metric-learning/tile-data.js';
 import { AGGREGATES } from '../../methods/metric-learning/verdict.js';
@@ -16,6 +16,7 @@ export interface MetricDataOptions {
   /** Fraction of each class's images for validation (threshold calibration). @default 0.2 */ valFraction: number;
   /** Fraction of each class's images for testing. @default 0.2 */ testFraction: number;
   /** Files whose numbers share floor(n / groupBlock) stay on one side of the split. @default 1 */ groupBlock: number;
+  /** 'contiguous': per class, train | val | test are consecutive runs of file numbers; 'grouped': file-number groups shuffled under the seed. @default 'contiguous' */ split: string;
 }
 
 export interface MetricNetOptions {
@@ -41,6 +42,12 @@ export const METRIC_DATA_SPECS: OptionSpecs<MetricDataOptions> = {
   valFraction: { kind: 'number', description: "fraction of each class's images for validation", default: 0.2, min: 0.01, max: 0.9 },
   testFraction: { kind: 'number', description: "fraction of each class's images for testing", default: 0.2, min: 0, max: 0.9 },
   groupBlock: { kind: 'integer', description: 'file numbers sharing floor(n / block) stay in one split', default: 1, min: 1 },
+  split: {
+    kind: 'string',
+    description: "'contiguous': per class, train | val | test are consecutive runs of file numbers (neighbouring SEM fields overlap); 'grouped': file-number groups shuffled under --seed",
+    default: 'contiguous',
+    choices: ['contiguous', 'grouped'],
+  },
 };
 
 export const METRIC_NET_SPECS: OptionSpecs<MetricNetOptions> = {
@@ -61,12 +68,16 @@ export function tileOptions(o: MetricDataOptions): { tileSize: number; stride: n
   return { tileSize: o.tileSize, stride: o.stride || o.tileSize, downsample: o.downsample, crop: parseBox(o.crop) };
 }
 
-/** Images of the class folders and their split by source image (file number groups), stratified by class. */
+/**
+ * Images of the class folders and their split by source image, stratified by class: contiguous runs
+ * of file numbers (train first, test last), or file-number groups shuffled under the seed.
+ */
 export async function splitDataset(o: MetricDataOptions, seed: number): Promise<{ classes: string[]; images: TileImage[]; split: ImageSplit }> {
   const ds = await classFolderDataset(o.data);
   const images = ds.items.map((it) => ({ path: it.path, label: it.label }));
   const key = fileNumberKey({ blockSize: o.groupBlock });
   const trainFraction = 1 - o.valFraction - o.testFraction;
-  const s = splitItems(images, { fractions: [trainFraction, o.valFraction, o.testFraction], seed, stratifyBy: (it) => it.label, groupBy: (it) => key(it.path) });
+  const orderBy = o.split === 'contiguous' ? (it: TileImage): number => fileNumber(it.path)! : undefined;
+  const s = splitItems(images, { fractions: [trainFraction, o.valFraction, o.testFraction], seed, stratifyBy: (it) => it.label, groupBy: (it) => key(it.path), orderBy });
   return { classes: ds.classes, images, split: s.indices };
 }

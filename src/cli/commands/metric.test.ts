@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -68,6 +68,11 @@ test('metric train → identify → openset-eval on generated textures', async (
     const e = JSON.parse(ev.stdout) as Record<string, unknown>;
     const text = JSON.stringify(e);
     for (const key of ['closedSetTileAccuracy', 'closedSetImageAccuracy', 'auroc', 'msp']) assert.ok(text.includes(key), key);
+    // the report: embedding projections of the first fold and a ROC figure per held-out class
+    const figs = readdirSync(join(dir, 'eval', 'figures'));
+    for (const f of ['embedding-pca-softmax.svg', 'embedding-umap-arcface.svg', 'roc-speckle.svg']) assert.ok(figs.includes(f), `${f} in ${figs.join(', ')}`);
+    const roc = readFileSync(join(dir, 'eval', 'figures', 'roc-speckle.svg'), 'utf8');
+    for (const name of ['softmax · msp', 'softmax · energy', 'arcface · centroid-distance', 'arcface · knn-distance']) assert.ok(roc.includes(name), name);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@
 // each class in turn is the unknown; a network is trained on the others (split by source image);
 // every unknown score is fitted on the training tiles, its threshold calibrated on validation
 // tiles, and judged on known test tiles against all tiles of the held-out class.
-import { calibrateThreshold, evaluateOpenSet } from '../../metrics/index.js';
+import { calibrateThreshold, evaluateOpenSet, rocCurve } from '../../metrics/index.js';
 import { manualSeed } from '../../engine/index.js';
 import { MetricNet, type MetricNetConfig } from './metric-net.js';
 import { trainMetricNet, predict, argmaxRows, type TrainOptions, type EpochRecord } from './trainer.js';
@@ -37,6 +37,8 @@ export interface ScoreResult {
   /** Image level AUROC on the mean tile score. */
   imageAuroc: number;
   threshold: number;
+  /** Tile-level ROC (unknown = positive), thinned to at most 200 points for figures. */
+  roc: { fpr: number[]; tpr: number[] };
   /** Fraction of known test images whose verdict is their true class. */
   knownImageAccuracy: number;
   /** Fraction of unknown images whose verdict is 'unknown'. */
@@ -101,6 +103,7 @@ export async function evaluateFold(all: TileSet, classes: readonly string[], unk
     const all2 = Float64Array.from([...sTest, ...sUnk]);
     const isUnk = [...Array(sTest.length).fill(0), ...Array(sUnk.length).fill(1)];
     const m = evaluateOpenSet(all2, isUnk);
+    const roc = rocCurve(all2, isUnk);
     const { threshold } = calibrateThreshold(sVal, { tpr: o.tpr ?? 0.95 });
     const imgScores: number[] = [];
     const imgUnk: number[] = [];
@@ -125,6 +128,7 @@ export async function evaluateFold(all: TileSet, classes: readonly string[], unk
       fpr95: m['fpr-at-95-tpr'],
       imageAuroc: evaluateOpenSet(imgScores, imgUnk)['auroc'],
       threshold,
+      roc: thinCurve(roc.fpr, roc.tpr, 200),
       knownImageAccuracy: knownOk / testByImage.length,
       unknownImageRecall: unkOk / unkByImage.length,
     };
@@ -142,6 +146,23 @@ export async function evaluateFold(all: TileSet, classes: readonly string[], unk
     embeddings: { test: net.head.normalizesEmbeddings ? normalizeRows(concatMatrices(pTest.embeddings, pUnk.embeddings)) : concatMatrices(pTest.embeddings, pUnk.embeddings), labels, centroidsOf: cc.centroids, centroidLabels: Int32Array.from(known.map((_, i) => i)) },
     trainSeconds,
   };
+}
+
+/** At most about `max` points of a curve, evenly spaced along it, the first and last always kept. */
+export function thinCurve(x: ArrayLike<number>, y: ArrayLike<number>, max: number): { fpr: number[]; tpr: number[] } {
+  const n = x.length;
+  const step = Math.max(1, Math.ceil(n / max));
+  const fpr: number[] = [];
+  const tpr: number[] = [];
+  for (let i = 0; i < n; i += step) {
+    fpr.push(x[i]);
+    tpr.push(y[i]);
+  }
+  if ((n - 1) % step !== 0) {
+    fpr.push(x[n - 1]);
+    tpr.push(y[n - 1]);
+  }
+  return { fpr, tpr };
 }
 
 /** Mean and sample standard deviation. */
