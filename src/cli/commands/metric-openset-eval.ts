@@ -57,6 +57,7 @@ export const metricOpensetEvalCommand = defineCommand<MetricOpensetEvalOptions>(
           train: { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, augment: o.augment, order: o.balanced ? 'balanced' : 'shuffle', seed: o.seed, device: o.device },
           tpr: o.tpr,
           verdict,
+          onEpoch: (e) => ctx.log(`  ${cls} held out, ${head}: epoch ${e.epoch}/${o.epochs} loss ${e.loss.toFixed(3)}, train accuracy ${e.trainAccuracy.toFixed(3)}, val tiles ${e.valAccuracy.toFixed(3)} (${e.tilesPerSecond.toFixed(0)} tiles/s)`),
         });
         results.push(r);
         const line = `${cls} held out, ${head}: closed-set tiles ${(r.closedSetTileAccuracy * 100).toFixed(1)}%, images ${(r.closedSetImageAccuracy * 100).toFixed(1)}%; AUROC ${SCORE_NAMES.map((s) => `${s} ${r.scores[s].auroc.toFixed(3)}`).join(', ')} (${r.trainSeconds.toFixed(0)} s)`;

@@ -25,6 +25,8 @@ export interface FoldOptions {
   /** TPR on validation known tiles that fixes each score's threshold. @default 0.95 */
   tpr?: number;
   verdict?: ImageVerdictOptions;
+  /** Called after each training epoch (progress). */
+  onEpoch?(record: EpochRecord): void;
 }
 
 /** Per-score open-set result of one head on one fold. */
@@ -78,7 +80,7 @@ export async function evaluateFold(all: TileSet, classes: readonly string[], unk
   const norm = pixelStats(train);
   const topts = { ...o.train, norm };
   const started = Date.now();
-  const epochs = await trainMetricNet(net, train, val, topts);
+  const epochs = await trainMetricNet(net, train, val, topts, { onEpoch: (r) => o.onEpoch?.(r) });
   const trainSeconds = (Date.now() - started) / 1000;
   const pTrain = predict(net, train, topts);
   const pVal = predict(net, val, topts);
