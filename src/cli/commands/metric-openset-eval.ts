@@ -74,7 +74,7 @@ export const metricOpensetEvalCommand = defineCommand<MetricOpensetEvalOptions>(
       heldOut: holdOut,
       tiles: { count: all.count, tileSize: o.tileSize, downsample: o.downsample, stored: all.size },
       heads: summary,
-      folds: results.map((r) => ({ head: r.head, unknownClass: r.unknownClass, closedSetTileAccuracy: r.closedSetTileAccuracy, closedSetImageAccuracy: r.closedSetImageAccuracy, scores: withoutRoc(r.scores), trainSeconds: r.trainSeconds, epochs: r.epochs })),
+      folds: results.map((r) => ({ head: r.head, unknownClass: r.unknownClass, closedSetTileAccuracy: r.closedSetTileAccuracy, closedSetImageAccuracy: r.closedSetImageAccuracy, knownClasses: r.knownClasses, confusion: r.confusion, scores: withoutRoc(r.scores), trainSeconds: r.trainSeconds, epochs: r.epochs })),
     };
     await run?.writeMetrics(json);
     const text = heads

@@ -68,6 +68,15 @@ test('metric train → identify → openset-eval on generated textures', async (
     const e = JSON.parse(ev.stdout) as Record<string, unknown>;
     const text = JSON.stringify(e);
     for (const key of ['closedSetTileAccuracy', 'closedSetImageAccuracy', 'auroc', 'msp']) assert.ok(text.includes(key), key);
+    // the confusion matrix of the known test tiles agrees with the closed-set accuracy
+    const folds = (e as { folds: { head: string; knownClasses: string[]; confusion: number[][]; closedSetTileAccuracy: number }[] }).folds;
+    assert.equal(folds.length, 2);
+    for (const f of folds) {
+      assert.deepEqual(f.knownClasses, ['hstripes', 'vstripes']);
+      const total = f.confusion.flat().reduce((a, b) => a + b, 0);
+      assert.ok(total > 0);
+      assert.ok(Math.abs((f.confusion[0][0] + f.confusion[1][1]) / total - f.closedSetTileAccuracy) < 1e-12, f.head);
+    }
     // the report: embedding projections of the first fold and a ROC figure per held-out class
     const figs = readdirSync(join(dir, 'eval', 'figures'));
     for (const f of ['embedding-pca-softmax.svg', 'embedding-umap-arcface.svg', 'roc-speckle.svg']) assert.ok(figs.includes(f), `${f} in ${figs.join(', ')}`);

@@ -2,7 +2,7 @@
 // each class in turn is the unknown; a network is trained on the others (split by source image);
 // every unknown score is fitted on the training tiles, its threshold calibrated on validation
 // tiles, and judged on known test tiles against all tiles of the held-out class.
-import { calibrateThreshold, evaluateOpenSet, rocCurve } from '../../metrics/index.js';
+import { calibrateThreshold, confusionMatrix, evaluateOpenSet, rocCurve } from '../../metrics/index.js';
 import { manualSeed } from '../../engine/index.js';
 import { MetricNet, type MetricNetConfig } from './metric-net.js';
 import { trainMetricNet, predict, argmaxRows, type TrainOptions, type EpochRecord } from './trainer.js';
@@ -52,6 +52,10 @@ export interface FoldHeadResult {
   unknownClass: string;
   closedSetTileAccuracy: number;
   closedSetImageAccuracy: number;
+  /** Known classes in the order of the confusion matrix. */
+  knownClasses: string[];
+  /** Closed-set test tiles: confusion[true][predicted] over the known classes. */
+  confusion: number[][];
   scores: Record<string, ScoreResult>;
   epochs: EpochRecord[];
   /** Test embeddings for the projection figure: known test tiles then unknown tiles. */
@@ -143,11 +147,18 @@ export async function evaluateFold(all: TileSet, classes: readonly string[], unk
     unknownClass: classes[unknown],
     closedSetTileAccuracy: right / test.count,
     closedSetImageAccuracy: imgRight / testByImage.length,
+    knownClasses: knownNames,
+    confusion: confusionRows(test.labels, testPred, known.length),
     scores,
     epochs,
     embeddings: { test: net.head.normalizesEmbeddings ? normalizeRows(concatMatrices(pTest.embeddings, pUnk.embeddings)) : concatMatrices(pTest.embeddings, pUnk.embeddings), labels, centroidsOf: cc.centroids, centroidLabels: Int32Array.from(known.map((_, i) => i)) },
     trainSeconds,
   };
+}
+
+function confusionRows(labels: ArrayLike<number>, pred: ArrayLike<number>, c: number): number[][] {
+  const m = confusionMatrix(labels, pred, { numClasses: c });
+  return Array.from({ length: c }, (_, t) => Array.from({ length: c }, (_, p) => m.at(t, p)));
 }
 
 /** At most about `max` points of a curve, evenly spaced along it, the first and last always kept. */
