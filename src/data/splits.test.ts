@@ -135,3 +135,25 @@ test('orderBy: each class is cut into contiguous train | val | test blocks in se
   for (const it of xs) assert.equal(where.get(it), where.get(xs.find((j) => j.group === it.group)!));
   assert.deepEqual(splitItems(xs, { seed: 9, fractions: [0.5, 0.25, 0.25], stratifyBy: (i) => i.cls, groupBy: (i) => i.group, orderBy: pos }).indices, s.indices);
 });
+
+test('orderBy + testBlock: the chosen block is test, the block before it val (wrapping), the rest train; guard drops train neighbours of test', () => {
+  // one class of 40 items at positions 0..39, each its own group
+  const xs = Array.from({ length: 40 }, (_, i) => ({ id: i }));
+  const pos = (i: { id: number }): number => i.id;
+  const cut = (o: { testBlock?: number; guard?: number }): number[][] => {
+    const s = splitItems(xs, { fractions: [0.6, 0.2, 0.2], orderBy: pos, ...o });
+    return [s.train, s.val, s.test].map((p) => p.map(pos));
+  };
+  const range = (a: number, b: number): number[] => Array.from({ length: b - a }, (_, k) => a + k);
+  assert.deepEqual(cut({}), [range(0, 24), range(24, 32), range(32, 40)]);
+  assert.deepEqual(cut({ testBlock: 4 }), cut({}));
+  assert.deepEqual(cut({ testBlock: 0 }), [range(8, 32), range(32, 40), range(0, 8)]);
+  assert.deepEqual(cut({ testBlock: 2 }), [[...range(0, 8), ...range(24, 40)], range(8, 16), range(16, 24)]);
+  // guard 2: train items 24, 25 (after test 16..23) are left out; 6, 7 border val, not test
+  assert.deepEqual(cut({ testBlock: 2, guard: 2 }), [[...range(0, 8), ...range(26, 40)], range(8, 16), range(16, 24)]);
+  assert.deepEqual(cut({ testBlock: 0, guard: 3 }), [range(11, 32), range(32, 40), range(0, 8)]);
+  // the default block has no train item next to test: the guard changes nothing
+  assert.deepEqual(cut({ guard: 3 }), cut({}));
+  assert.throws(() => cut({ testBlock: 5 }), /testBlock.*\[0, 4\]/);
+  assert.throws(() => splitItems(xs, { testBlock: 0 }), /needs orderBy/);
+});

@@ -23,9 +23,22 @@ export interface SplitOptions<T> {
    * A group's position is its smallest member's. @default shuffled groups
    */
   orderBy?: (item: T) => number;
+  /**
+   * With `orderBy`: which block of the sequence is the test set, counting test-sized blocks from
+   * the start (0 = the first). Val is the block just before it (wrapping round to the end), train
+   * the rest. Other blocks give other held-out parts of one sequence (blocked cross-validation).
+   * @default the last block (train | val | test)
+   */
+  testBlock?: number;
+  /**
+   * With `orderBy`: training items at most this many positions (in sequence order, within a
+   * stratum) from a test item are left out of every split, so that overlapping neighbours of test
+   * items are not trained on. @default 0
+   */
+  guard?: number;
 }
 
-/** A split: items in their input order, and their indices into the input. */
+/** A split: items in their input order, and their indices into the input (items left out by a guard are in none). */
 export interface Split<T> {
   train: T[];
   val: T[];
@@ -73,6 +86,20 @@ export function splitItems<T>(items: readonly T[], options: SplitOptions<T> = {}
     else strata.set(cls, [members]);
   }
   const assign = new Int8Array(items.length);
+  // Ordered mode: shift positions so that the chosen test block lands at the end of [0, 1).
+  const testFraction = fr[2] / total;
+  let offset = 0;
+  if (options.testBlock !== undefined) {
+    const blocks = testFraction > 0 ? Math.round(1 / testFraction) : 1;
+    if (!options.orderBy) throw new OptionError('testBlock', 'needs orderBy (a sequence to cut into blocks)');
+    if (!Number.isInteger(options.testBlock) || options.testBlock < 0 || options.testBlock >= blocks) {
+      throw new OptionError('testBlock', `must be an integer in [0, ${blocks - 1}] (${blocks} test-sized blocks), got ${options.testBlock}`);
+    }
+    offset = (((1 - testFraction - options.testBlock * testFraction) % 1) + 1) % 1;
+  }
+  const guard = options.guard ?? 0;
+  if (!Number.isInteger(guard) || guard < 0) throw new OptionError('guard', `must be a non-negative integer, got ${guard}`);
+  const dropped = new Uint8Array(items.length);
   const rng = new Rng(options.seed ?? 0);
   const keys = [...strata.keys()].sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
   for (const key of keys) {
@@ -86,14 +113,25 @@ export function splitItems<T>(items: readonly T[], options: SplitOptions<T> = {}
     const n = gs.reduce((s, g) => s + g.length, 0);
     let seen = 0;
     for (const g of gs) {
-      const mid = (seen + g.length / 2) / n;
+      const mid = ((seen + g.length / 2) / n + offset) % 1;
       const split = mid < bounds[0] ? 0 : mid < bounds[1] ? 1 : 2;
       for (const i of g) assign[i] = split;
       seen += g.length;
     }
+    if (options.orderBy && guard > 0) {
+      const seq = gs.flat();
+      seq.forEach((i, k) => {
+        if (assign[i] !== 0) return;
+        for (let d = -guard; d <= guard; d++) {
+          const j = seq[k + d];
+          if (j !== undefined && assign[j] === 2) dropped[i] = 1;
+        }
+      });
+    }
   }
   const out: Split<T> = { train: [], val: [], test: [], indices: { train: [], val: [], test: [] } };
   items.forEach((it, i) => {
+    if (dropped[i]) return;
     const name = NAMES[assign[i]];
     out[name].push(it);
     out.indices[name].push(i);

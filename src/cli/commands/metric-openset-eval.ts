@@ -38,7 +38,8 @@ export const metricOpensetEvalCommand = defineCommand<MetricOpensetEvalOptions>(
     const holdOut = o.holdOut ? o.holdOut.split(',').map((s) => s.trim()) : classes;
     for (const c of holdOut) if (!classes.includes(c)) throw new OptionError('--hold-out', `no class '${c}' (classes: ${classes.join(', ')})`);
     if (classes.length < 3) throw new OptionError('--data', `leave-one-class-out needs at least 3 classes, found ${classes.length}`);
-    ctx.log(`openset-eval: ${images.length} images of ${classes.join('/')}; split train ${split.train.length} / val ${split.val.length} / test ${split.test.length} images`);
+    const guarded = images.length - split.train.length - split.val.length - split.test.length;
+    ctx.log(`openset-eval: ${images.length} images of ${classes.join('/')}; split train ${split.train.length} / val ${split.val.length} / test ${split.test.length} images${guarded ? `, ${guarded} left out by --guard` : ''}`);
     const all = await loadTileSet(images, tileOptions(o));
     ctx.log(`tiles: ${all.count} of ${all.size}×${all.size} px (${o.tileSize} px downsampled ×${o.downsample})`);
     const run = ctx.run();
@@ -121,8 +122,8 @@ function withoutRoc(scores: FoldHeadResult['scores']): Record<string, Omit<FoldH
   return Object.fromEntries(Object.entries(scores).map(([k, { roc: _roc, ...rest }]) => [k, rest]));
 }
 
-/** Scores drawn in the ROC figure: the softmax baselines, and the embedding scores of every head. */
-const ROC_SCORES: Record<string, readonly string[]> = { softmax: ['msp', 'energy'], default: ['centroid-distance', 'knn-distance'] };
+/** Scores drawn in the ROC figure: the softmax baselines (and its embedding's centroid distance), the embedding scores of the metric heads. */
+const ROC_SCORES: Record<string, readonly string[]> = { softmax: ['msp', 'energy', 'centroid-distance'], default: ['centroid-distance', 'knn-distance'] };
 
 async function rocFigure(run: NonNullable<ReturnType<Parameters<typeof metricOpensetEvalCommand.run>[2]['run']>>, fold: FoldHeadResult[]): Promise<void> {
   if (fold.length === 0) return;

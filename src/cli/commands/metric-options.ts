@@ -5,6 +5,7 @@ import { classFolderDataset, fileNumber, fileNumberKey, splitItems } from '../..
 import { BACKBONES } from '../../methods/metric-learning/metric-net.js';
 import { parseBox, type TileImage } from '../../methods/metric-learning/tile-data.js';
 import { AGGREGATES } from '../../methods/metric-learning/verdict.js';
+import { OptionError } from '../../util/errors.js';
 import type { ImageSplit } from '../../methods/metric-learning/open-set-eval.js';
 
 export interface MetricDataOptions {
@@ -17,6 +18,8 @@ export interface MetricDataOptions {
   /** Fraction of each class's images for testing. @default 0.2 */ testFraction: number;
   /** Files whose numbers share floor(n / groupBlock) stay on one side of the split. @default 1 */ groupBlock: number;
   /** 'contiguous': per class, train | val | test are consecutive runs of file numbers; 'grouped': file-number groups shuffled under the seed. @default 'contiguous' */ split: string;
+  /** Contiguous split: which test-sized block of each class's sequence is the test set; -1 = the last. @default -1 */ testBlock: number;
+  /** Contiguous split: training images at most this many positions from a test image are left out. @default 4 */ guard: number;
 }
 
 export interface MetricNetOptions {
@@ -48,6 +51,8 @@ export const METRIC_DATA_SPECS: OptionSpecs<MetricDataOptions> = {
     default: 'contiguous',
     choices: ['contiguous', 'grouped'],
   },
+  testBlock: { kind: 'integer', description: "contiguous split: which test-sized block of each class's file-number sequence is tested (0 = first, -1 = last; val is the block before it)", default: -1, min: -1 },
+  guard: { kind: 'integer', description: 'contiguous split: training images at most this many positions from a test image are left out', default: 4, min: 0 },
 };
 
 export const METRIC_NET_SPECS: OptionSpecs<MetricNetOptions> = {
@@ -77,7 +82,11 @@ export async function splitDataset(o: MetricDataOptions, seed: number): Promise<
   const images = ds.items.map((it) => ({ path: it.path, label: it.label }));
   const key = fileNumberKey({ blockSize: o.groupBlock });
   const trainFraction = 1 - o.valFraction - o.testFraction;
-  const orderBy = o.split === 'contiguous' ? (it: TileImage): number => fileNumber(it.path)! : undefined;
-  const s = splitItems(images, { fractions: [trainFraction, o.valFraction, o.testFraction], seed, stratifyBy: (it) => it.label, groupBy: (it) => key(it.path), orderBy });
+  const contiguous = o.split === 'contiguous';
+  if (!contiguous && o.testBlock !== -1) throw new OptionError('--test-block', "applies to --split contiguous only");
+  const orderBy = contiguous ? (it: TileImage): number => fileNumber(it.path)! : undefined;
+  const testBlock = contiguous && o.testBlock >= 0 ? o.testBlock : undefined;
+  const guard = contiguous ? o.guard : 0;
+  const s = splitItems(images, { fractions: [trainFraction, o.valFraction, o.testFraction], seed, stratifyBy: (it) => it.label, groupBy: (it) => key(it.path), orderBy, testBlock, guard });
   return { classes: ds.classes, images, split: s.indices };
 }
