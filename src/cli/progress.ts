@@ -36,7 +36,9 @@ export function createProgress(o: ProgressOptions, stream: NodeJS.WriteStream = 
     const frac = o.total > 0 ? done / o.total : 1;
     const width = 24;
     const bar = tty ? `[${'#'.repeat(Math.round(frac * width)).padEnd(width, '.')}] ` : '';
-    return `${o.label} ${bar}${done}/${o.total} ${(frac * 100).toFixed(0)}% ${rate.toFixed(rate < 10 ? 2 : 0)} ${unit}/s ETA ${formatDuration(eta)}${info ? `  ${info}` : ''}`;
+    // Under 50 ms nothing has been timed: no rate or ETA rather than a meaningless one.
+    const speed = elapsed < 0.05 || done === 0 ? '' : ` ${rate.toFixed(rate < 10 ? 2 : 0)} ${unit}/s ETA ${formatDuration(eta)}`;
+    return `${o.label} ${bar}${done}/${o.total} ${(frac * 100).toFixed(0)}%${speed}${info ? `  ${info}` : ''}`;
   };
   return {
     tick(n = 1, info) {
