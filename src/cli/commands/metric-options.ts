@@ -83,10 +83,24 @@ export async function splitDataset(o: MetricDataOptions, seed: number): Promise<
   const key = fileNumberKey({ blockSize: o.groupBlock });
   const trainFraction = 1 - o.valFraction - o.testFraction;
   const contiguous = o.split === 'contiguous';
-  if (!contiguous && o.testBlock !== -1) throw new OptionError('--test-block', "applies to --split contiguous only");
+  if (!contiguous && o.testBlock !== -1) throw new OptionError('--test-block', 'applies to --split contiguous only');
   const orderBy = contiguous ? (it: TileImage): number => fileNumber(it.path)! : undefined;
   const testBlock = contiguous && o.testBlock >= 0 ? o.testBlock : undefined;
   const guard = contiguous ? o.guard : 0;
   const s = splitItems(images, { fractions: [trainFraction, o.valFraction, o.testFraction], seed, stratifyBy: (it) => it.label, groupBy: (it) => key(it.path), orderBy, testBlock, guard });
+  // Every class needs training and validation images (the unknown scores and thresholds are fitted on them).
+  ds.classes.forEach((name, c) => {
+    const count = (idx: number[]): number => idx.filter((i) => images[i].label === c).length;
+    const total = images.filter((im) => im.label === c).length;
+    const [tr, va, te] = [count(s.indices.train), count(s.indices.val), count(s.indices.test)];
+    if (tr === 0 || va === 0) {
+      const left = total - tr - va - te;
+      throw new OptionError(
+        tr === 0 && left > 0 ? '--guard' : '--val-fraction',
+        `class '${name}' (${total} images) gets ${tr} training and ${va} validation images` +
+          (left > 0 ? `; --guard ${guard} left out ${left} training image(s) near its test images (lower --guard, or use more images)` : '; use more images or other fractions'),
+      );
+    }
+  });
   return { classes: ds.classes, images, split: s.indices };
 }

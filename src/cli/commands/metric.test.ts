@@ -35,7 +35,7 @@ async function makeDataset(root: string): Promise<void> {
   }
 }
 
-const common = ['--crop', 'none', '--tile-size', '32', '--downsample', '2', '--width', '4', '--embedding-size', '8', '--batch-size', '16', '--val-fraction', '0.34', '--test-fraction', '0.34'];
+const common = ['--guard', '0', '--crop', 'none', '--tile-size', '32', '--downsample', '2', '--width', '4', '--embedding-size', '8', '--batch-size', '16', '--val-fraction', '0.34', '--test-fraction', '0.34'];
 
 test('metric train → identify → openset-eval on generated textures', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kensa-metric-'));
@@ -43,6 +43,11 @@ test('metric train → identify → openset-eval on generated textures', async (
     const data = join(dir, 'data');
     await makeDataset(data);
     const run = join(dir, 'run');
+    // 6 images per class: the default guard (4 images) leaves no training image, and says so
+    const g = kensa('metric', 'train', '--data', data, '--out', join(dir, 'guarded'), '--epochs', '1', ...common, '--guard', '4');
+    assert.equal(g.code, 1);
+    assert.match(g.stderr, /--guard.*class 'hstripes' \(6 images\) gets 0 training and 2 validation images; --guard 4 left out 2/);
+    assert.ok(!existsSync(join(dir, 'guarded')));
     const t = kensa('metric', 'train', '--data', data, '--out', run, '--epochs', '2', '--head', 'cosface', '--json', ...common);
     assert.equal(t.code, 0, t.stderr);
     const res = JSON.parse(t.stdout) as { testTileAccuracy: number; valTileAccuracy: number };
