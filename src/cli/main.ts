@@ -33,6 +33,7 @@ function generalHelp(): string {
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   let run: RunFolder | undefined;
+  let configWritten: Promise<void> | undefined;
   try {
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
       process.stdout.write(`${generalHelp()}\n`);
@@ -73,7 +74,7 @@ export async function main(argv: string[]): Promise<number> {
         if (!cmd.writesRun || opts.out === undefined) return undefined;
         if (run === undefined) {
           run = new RunFolder(opts.out);
-          void run.writeConfig({
+          configWritten = run.writeConfig({
             command: ['kensa', ...argv].join(' '),
             argv,
             date: new Date().toISOString(),
@@ -82,12 +83,15 @@ export async function main(argv: string[]): Promise<number> {
             options: opts,
             positionals: parsed.positionals,
           });
+          // a failing command may discard the folder before this write lands: never an unhandled rejection
+          configWritten.catch(() => undefined);
         }
         return run;
       },
     };
     const result = await cmd.run(opts, parsed.positionals, ctx);
     const folder = ctx.run();
+    await configWritten;
     if (folder !== undefined) {
       await folder.writeMetrics(result.json);
       const report = await folder.writeReport(`kensa ${cmd.name}`);
@@ -97,6 +101,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (run !== undefined) {
+      await configWritten?.catch(() => undefined);
       run.log(`failed: ${e instanceof Error ? e.message : String(e)}`);
       run.discardIfEmpty();
     }

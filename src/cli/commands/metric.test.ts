@@ -45,7 +45,8 @@ test('metric train → identify → openset-eval on generated textures', async (
     const run = join(dir, 'run');
     // 6 images per class: the default guard (4 images) leaves no training image, and says so
     const g = kensa('metric', 'train', '--data', data, '--out', join(dir, 'guarded'), '--epochs', '1', ...common, '--guard', '4');
-    assert.equal(g.code, 1);
+    assert.equal(g.code, 2, g.stderr);
+    assert.equal(g.stderr.trim().split('\n').length, 1, g.stderr);
     assert.match(g.stderr, /--guard.*class 'hstripes' \(6 images\) gets 0 training and 2 validation images; --guard 4 left out 2/);
     assert.ok(!existsSync(join(dir, 'guarded')));
     const t = kensa('metric', 'train', '--data', data, '--out', run, '--epochs', '2', '--head', 'cosface', '--json', ...common);
