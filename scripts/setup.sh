@@ -13,11 +13,12 @@ PACKAGES=(
   libopenblas0-pthread  # fast BLAS for libtorch (the reference BLAS is ~15 % slower)
   python3-torch         # PyTorch reference for tests and the benchmark (same libtorch build)
   python3-nibabel       # reference reader for NIfTI writer tests
+  python3-pil           # image reading for scripts/analysis (dataset checks)
   g++ make python3      # node-gyp toolchain for the native addon
 )
 
 missing=()
-for p in libtorch-dev libopenblas0-pthread python3-torch python3-nibabel g++ make python3; do
+for p in libtorch-dev libopenblas0-pthread python3-torch python3-nibabel python3-pil g++ make python3; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ! command -v node >/dev/null 2>&1; then missing+=(nodejs npm); fi
