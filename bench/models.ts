@@ -16,6 +16,38 @@ export interface BenchCase {
   setup(): { step: () => number; dispose: () => void };
 }
 
+/** One feature-clustering iteration (the method's own loss) on an H×W RGB image. */
+function featureClusteringCase(model: string, description: string, height: number, width: number): BenchCase {
+  return {
+    model,
+    description,
+    setup() {
+      manualSeed(0);
+      const net = new UnsupSegNet({ inChannels: 3, channels: 100, nConv: 2 });
+      const opt = new SGD(net.parameters(), { lr: 0.1, momentum: 0.9 });
+      const x = keep(rand([1, 3, height, width]));
+      return {
+        step: () => {
+          opt.zeroGrad();
+          const l = tidy(() => {
+            const { loss } = featureClusteringLoss(net.forward(x));
+            loss.backward();
+            return loss.item();
+          });
+          opt.step();
+          return l;
+        },
+        dispose: () => x.dispose(),
+      };
+    },
+  };
+}
+
+/** The metric-learning tile network of cases M4/M5 (scripts/torchref/metric_bench.py builds its twin). */
+function tileNet(): MetricNet {
+  return new MetricNet({ backbone: 'minivgg', width: 16, inputSize: 32, embeddingSize: 64, head: 'arcface', numClasses: 4 });
+}
+
 export const BENCH_CASES: BenchCase[] = [
   {
     model: 'M1',
@@ -65,60 +97,15 @@ export const BENCH_CASES: BenchCase[] = [
       };
     },
   },
-  {
-    model: 'M3',
-    description: 'unsupervised-segmentation net (q=100) on 320×480, CE to own argmax + L1 continuity, SGD',
-    setup() {
-      manualSeed(0);
-      const net = new UnsupSegNet({ inChannels: 3, channels: 100, nConv: 2 });
-      const opt = new SGD(net.parameters(), { lr: 0.1, momentum: 0.9 });
-      const x = keep(rand([1, 3, 320, 480]));
-      return {
-        step: () => {
-          opt.zeroGrad();
-          const l = tidy(() => {
-            const { loss, labels } = featureClusteringLoss(net.forward(x));
-            labels.dispose();
-            loss.backward();
-            return loss.item();
-          });
-          opt.step();
-          return l;
-        },
-        dispose: () => x.dispose(),
-      };
-    },
-  },
-  {
-    model: 'M3b',
-    description: 'one iteration of kensa segment (feature clustering, q=100) on a 481×321 BSDS500-sized image, SGD',
-    setup() {
-      manualSeed(0);
-      const net = new UnsupSegNet({ inChannels: 3, channels: 100, nConv: 2 });
-      const opt = new SGD(net.parameters(), { lr: 0.1, momentum: 0.9 });
-      const x = keep(rand([1, 3, 321, 481]));
-      return {
-        step: () => {
-          opt.zeroGrad();
-          const l = tidy(() => {
-            const { loss } = featureClusteringLoss(net.forward(x));
-            loss.backward();
-            return loss.item();
-          });
-          opt.step();
-          return l;
-        },
-        dispose: () => x.dispose(),
-      };
-    },
-  },
+  featureClusteringCase('M3', 'unsupervised-segmentation net (q=100) on 320×480, CE to own argmax + L1 continuity, SGD', 320, 480),
+  featureClusteringCase('M3b', 'one iteration of kensa segment (feature clustering, q=100) on a 481×321 BSDS500-sized image, SGD', 321, 481),
   {
     model: 'M4',
     description: 'metric-learning tile net (mini-VGG w16 + BN, 64-d embedding, ArcFace) 32×32, batch 64, Adam: training',
     itemsPerStep: 64,
     setup() {
       manualSeed(0);
-      const net = new MetricNet({ backbone: 'minivgg', width: 16, inputSize: 32, embeddingSize: 64, head: 'arcface', numClasses: 4 });
+      const net = tileNet();
       const opt = new Adam(net.parameters(), { lr: 1e-3, weightDecay: 5e-4 });
       const x = keep(randn([64, 1, 32, 32]));
       const y = keep(randint(0, 4, [64]));
@@ -143,7 +130,7 @@ export const BENCH_CASES: BenchCase[] = [
     itemsPerStep: 64,
     setup() {
       manualSeed(0);
-      const net = new MetricNet({ backbone: 'minivgg', width: 16, inputSize: 32, embeddingSize: 64, head: 'arcface', numClasses: 4 });
+      const net = tileNet();
       net.eval();
       const x = keep(randn([64, 1, 32, 32]));
       return {
