@@ -81,3 +81,11 @@ export function groupAxisEncoding(names: readonly string[], title: string | unde
     },
   };
 }
+
+/** At most `maxPoints` rows, evenly spaced along the series; the first and last are always kept. */
+export function thinEvenly<T>(rows: T[], maxPoints: number): T[] {
+  if (rows.length <= maxPoints) return rows;
+  const out: T[] = [];
+  for (let k = 0; k < maxPoints; k++) out.push(rows[Math.round((k * (rows.length - 1)) / (maxPoints - 1))]);
+  return out;
+}

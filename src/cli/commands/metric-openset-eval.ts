@@ -129,7 +129,7 @@ async function rocFigure(run: NonNullable<ReturnType<Parameters<typeof metricOpe
   if (fold.length === 0) return;
   const curves = fold.flatMap((r) => (ROC_SCORES[r.head] ?? ROC_SCORES.default).map((s) => ({ name: `${r.head} · ${s}`, fpr: r.scores[s].roc.fpr, tpr: r.scores[s].roc.tpr, auc: r.scores[s].auroc })));
   const u = fold[0].unknownClass;
-  await run.figures.add(rocCurves, `roc-${u}`, { curves }, { title: `${u} held out as unknown`, legendOrient: 'right' }, `Tile-level ROC of unknown detection with ${u} as the unknown (positive) class: known test tiles vs every ${u} tile; AUC in the legend`);
+  await run.figures.add(rocCurves, `roc-${u}`, { curves }, { title: `${u} held out as unknown`, legendOrient: 'right', maxPoints: 200 }, `Tile-level ROC of unknown detection with ${u} as the unknown (positive) class: known test tiles vs every ${u} tile; AUC in the legend`);
 }
 
 async function embeddingFigures(run: NonNullable<ReturnType<Parameters<typeof metricOpensetEvalCommand.run>[2]['run']>>, r: FoldHeadResult, knownNames: string[], seed: number): Promise<void> {

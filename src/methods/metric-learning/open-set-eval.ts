@@ -39,7 +39,7 @@ export interface ScoreResult {
   /** Image level AUROC on the mean tile score. */
   imageAuroc: number;
   threshold: number;
-  /** Tile-level ROC (unknown = positive), thinned to at most 200 points for figures. */
+  /** Tile-level ROC points (unknown = positive), for figures. */
   roc: { fpr: number[]; tpr: number[] };
   /** Fraction of known test images whose verdict is their true class. */
   knownImageAccuracy: number;
@@ -134,7 +134,7 @@ export async function evaluateFold(all: TileSet, classes: readonly string[], unk
       fpr95: m['fpr-at-95-tpr'],
       imageAuroc: evaluateOpenSet(imgScores, imgUnk)['auroc'],
       threshold,
-      roc: thinCurve(roc.fpr, roc.tpr, 200),
+      roc: { fpr: Array.from(roc.fpr), tpr: Array.from(roc.tpr) },
       knownImageAccuracy: knownOk / testByImage.length,
       unknownImageRecall: unkOk / unkByImage.length,
     };
@@ -159,23 +159,6 @@ export async function evaluateFold(all: TileSet, classes: readonly string[], unk
 function confusionRows(labels: ArrayLike<number>, pred: ArrayLike<number>, c: number): number[][] {
   const m = confusionMatrix(labels, pred, { numClasses: c });
   return Array.from({ length: c }, (_, t) => Array.from({ length: c }, (_, p) => m.at(t, p)));
-}
-
-/** At most about `max` points of a curve, evenly spaced along it, the first and last always kept. */
-export function thinCurve(x: ArrayLike<number>, y: ArrayLike<number>, max: number): { fpr: number[]; tpr: number[] } {
-  const n = x.length;
-  const step = Math.max(1, Math.ceil(n / max));
-  const fpr: number[] = [];
-  const tpr: number[] = [];
-  for (let i = 0; i < n; i += step) {
-    fpr.push(x[i]);
-    tpr.push(y[i]);
-  }
-  if ((n - 1) % step !== 0) {
-    fpr.push(x[n - 1]);
-    tpr.push(y[n - 1]);
-  }
-  return { fpr, tpr };
 }
 
 /** Mean and sample standard deviation. */

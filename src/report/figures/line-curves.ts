@@ -1,7 +1,7 @@
 // Training curves: loss or metric values over steps for several series, with optional EMA smoothing
 // (raw values drawn faint behind the smoothed line, as TensorBoard does).
 import { OptionError } from '../../util/errors.js';
-import { checkNames, orderedColorScale, renderChart, seriesRows } from '../chart-base.js';
+import { checkNames, orderedColorScale, renderChart, seriesRows, thinEvenly } from '../chart-base.js';
 import type { ChartOptions, FigureKind } from '../types.js';
 
 /** One named curve; points with a non-finite x or y are skipped. */
@@ -41,13 +41,6 @@ export function ema(values: readonly number[], weight: number): number[] {
   });
 }
 
-function thin<T>(rows: T[], maxPoints: number): T[] {
-  if (rows.length <= maxPoints) return rows;
-  const out: T[] = [];
-  for (let k = 0; k < maxPoints; k++) out.push(rows[Math.round((k * (rows.length - 1)) / (maxPoints - 1))]);
-  return out;
-}
-
 export const lineCurves: FigureKind<LineCurvesData, LineCurvesOptions> = {
   name: 'line-curves',
   description: 'Loss or metric curves over training steps, several series, optional EMA smoothing.',
@@ -72,9 +65,9 @@ export const lineCurves: FigureKind<LineCurvesData, LineCurvesOptions> = {
       let rows = seriesRows(s.name, s.x, s.y, 'series').filter((r) => !logY || r.y > 0);
       if (smoothing > 0) {
         const ys = ema(rows.map((r) => r.y), smoothing);
-        smooth.push(...thin(rows.map((r, k) => ({ ...r, y: ys[k] })), maxPoints));
+        smooth.push(...thinEvenly(rows.map((r, k) => ({ ...r, y: ys[k] })), maxPoints));
       }
-      rows = thin(rows, maxPoints);
+      rows = thinEvenly(rows, maxPoints);
       raw.push(...rows);
     }
     const color = { field: 'name', type: 'nominal', scale: orderedColorScale(names), legend: { title: options.legendTitle ?? null } };

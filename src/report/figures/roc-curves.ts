@@ -1,6 +1,6 @@
 // ROC curves (true- vs false-positive rate) for several classifiers, AUC in the legend, chance diagonal.
 import { OptionError } from '../../util/errors.js';
-import { checkNames, orderedColorScale, renderChart, seriesRows } from '../chart-base.js';
+import { checkNames, orderedColorScale, renderChart, seriesRows, thinEvenly } from '../chart-base.js';
 import type { ChartOptions, FigureKind } from '../types.js';
 
 /** One ROC curve, points in threshold order. `auc` is computed by the trapezoid rule when absent. */
@@ -20,6 +20,8 @@ export interface RocCurvesOptions extends ChartOptions {
   aucDigits?: number;
   /** Legend position. @default 'bottom-right' (inside the plot) */
   legendOrient?: 'bottom-right' | 'right';
+  /** Most points drawn per curve; longer curves are thinned evenly (ends kept; the AUC uses every point). @default 2000 */
+  maxPoints?: number;
 }
 
 /** Area under a ROC curve by the trapezoid rule, after sorting points by (fpr, tpr). */
@@ -46,7 +48,8 @@ export const rocCurves: FigureKind<RocCurvesData, RocCurvesOptions> = {
     const digits = options.aucDigits ?? 3;
     if (!Number.isInteger(digits) || digits < 0 || digits > 10) throw new OptionError('aucDigits', `must be an integer 0..10, got ${digits}`);
     const labels = data.curves.map((c) => `${c.name} (AUC = ${(c.auc ?? trapezoidAuc(c.fpr, c.tpr)).toFixed(digits)})`);
-    const rows = data.curves.flatMap((c, k) => seriesRows(labels[k], c.fpr, c.tpr, 'curves'));
+    const maxPoints = Math.max(2, options.maxPoints ?? 2000);
+    const rows = data.curves.flatMap((c, k) => thinEvenly(seriesRows(labels[k], c.fpr, c.tpr, 'curves'), maxPoints));
     const inside = (options.legendOrient ?? 'bottom-right') === 'bottom-right';
     const axis = (title: string) => ({ type: 'quantitative', title, scale: { domain: [0, 1], nice: false }, axis: { tickCount: 5 } });
     return renderChart(
