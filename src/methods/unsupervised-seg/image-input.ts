@@ -6,8 +6,7 @@ import sharp from 'sharp';
 import { readImage } from '../../io/index.js';
 import type { FloatPlanes, Image2D } from '../../io/types.js';
 import { InputError } from '../../util/errors.js';
-
-const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg', '.tif', '.tiff']);
+import { IMAGE_EXTENSIONS } from '../../data/folder-datasets.js';
 
 /** An image read for segmentation: 8-bit RGB bytes (for overlays and baselines) and [0, 1] planes. */
 export interface SegmentationInput {
@@ -64,7 +63,7 @@ export function listImages(dir: string): string[] {
     throw new InputError(dir, `cannot list folder: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   const files = names
-    .filter((f) => IMAGE_EXT.has(extname(f).toLowerCase()))
+    .filter((f) => IMAGE_EXTENSIONS.includes(extname(f).toLowerCase()))
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
     .map((f) => join(dir, f))
     .filter((p) => statSync(p).isFile());
