@@ -1,0 +1,148 @@
+// Training checkpoints: every module's state dict and every optimizer's state in one safetensors
+// file per epoch, with a JSON sidecar written last (scalars, history, extra state). A checkpoint
+// counts only when its sidecar exists and names a tensor file of the recorded size, so a run
+// killed mid-write resumes from the previous complete checkpoint.
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadSafetensors, saveSafetensors } from '../engine/safetensors.js';
+import type { Tensor } from '../engine/index.js';
+import type { Module } from '../nn/module.js';
+import type { Optimizer, OptimizerState } from '../optim/index.js';
+import { writeFileAtomicSync } from '../util/atomic-write.js';
+import { InputError } from '../util/errors.js';
+
+export const CHECKPOINT_FORMAT = 'kensa-checkpoint/1';
+
+/** What a checkpoint holds, by name. */
+export interface CheckpointParts {
+  modules: Record<string, Module>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  optimizers?: Record<string, Optimizer<any>>;
+}
+
+/** The JSON sidecar of a checkpoint. */
+export interface CheckpointMeta {
+  format: string;
+  /** Completed epochs (1-based). */
+  epoch: number;
+  /** Tensor file name, relative to the checkpoint folder. */
+  tensors: string;
+  /** Its size in bytes, to tell a complete file from a torn one. */
+  bytes: number;
+  optimizers: Record<string, OptimizerState['scalars']>;
+  history: unknown[];
+  extra?: unknown;
+  /** Best epoch so far and its monitored value. */
+  best?: { epoch: number; metric: string; value: number };
+}
+
+const pad = (e: number): string => String(e).padStart(4, '0');
+export const epochTensorFile = (epoch: number): string => `epoch-${pad(epoch)}.safetensors`;
+export const epochMetaFile = (epoch: number): string => `epoch-${pad(epoch)}.json`;
+export const BEST_FILE = 'best.safetensors';
+
+/** Writes epoch `epoch`'s checkpoint (tensors first, sidecar last, both atomic). */
+export function saveCheckpoint(dir: string, epoch: number, parts: CheckpointParts, meta: Omit<CheckpointMeta, 'format' | 'epoch' | 'tensors' | 'bytes' | 'optimizers'>): CheckpointMeta {
+  const tensors = new Map<string, Tensor>();
+  for (const [name, m] of Object.entries(parts.modules)) for (const [k, t] of m.stateDict()) tensors.set(`module.${name}.${k}`, t);
+  const optimizers: CheckpointMeta['optimizers'] = {};
+  for (const [name, opt] of Object.entries(parts.optimizers ?? {})) {
+    const s = opt.stateDict();
+    for (const [k, t] of s.tensors) tensors.set(`optim.${name}.${k}`, t);
+    optimizers[name] = s.scalars;
+  }
+  const file = epochTensorFile(epoch);
+  saveSafetensors(join(dir, file), tensors, { format: CHECKPOINT_FORMAT, epoch: String(epoch) });
+  const full: CheckpointMeta = { format: CHECKPOINT_FORMAT, epoch, tensors: file, bytes: statSync(join(dir, file)).size, optimizers, ...meta };
+  writeFileAtomicSync(join(dir, epochMetaFile(epoch)), `${JSON.stringify(full)}\n`);
+  return full;
+}
+
+/** Writes the modules alone as best.safetensors (the weights users load). */
+export function saveBestWeights(dir: string, epoch: number, modules: Record<string, Module>): void {
+  const tensors = new Map<string, Tensor>();
+  for (const [name, m] of Object.entries(modules)) for (const [k, t] of m.stateDict()) tensors.set(`module.${name}.${k}`, t);
+  saveSafetensors(join(dir, BEST_FILE), tensors, { format: CHECKPOINT_FORMAT, epoch: String(epoch) });
+}
+
+function readMeta(dir: string, file: string): CheckpointMeta | undefined {
+  try {
+    const meta = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CheckpointMeta;
+    if (meta.format !== CHECKPOINT_FORMAT) return undefined;
+    const t = join(dir, meta.tensors);
+    if (!existsSync(t) || statSync(t).size !== meta.bytes) return undefined;
+    return meta;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Complete checkpoints in dir, newest last. */
+export function listCheckpoints(dir: string): CheckpointMeta[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /^epoch-\d+\.json$/.test(f))
+    .map((f) => readMeta(dir, f))
+    .filter((m): m is CheckpointMeta => m !== undefined)
+    .sort((a, b) => a.epoch - b.epoch);
+}
+
+export function latestCheckpoint(dir: string): CheckpointMeta | undefined {
+  return listCheckpoints(dir).at(-1);
+}
+
+function loadInto(path: string, parts: CheckpointParts, scalars?: CheckpointMeta['optimizers']): Record<string, string> {
+  const { tensors, metadata } = loadSafetensors(path);
+  try {
+    for (const [name, m] of Object.entries(parts.modules)) {
+      const prefix = `module.${name}.`;
+      const own = new Map([...tensors].filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t]));
+      if (own.size === 0) throw new InputError(path, `holds no weights for module '${name}'`);
+      try {
+        m.loadStateDict(own);
+      } catch (e) {
+        throw new InputError(path, `does not fit module '${name}' (${(e as Error).message})`);
+      }
+    }
+    for (const [name, opt] of Object.entries(parts.optimizers ?? {})) {
+      const s = scalars?.[name];
+      if (s === undefined) throw new InputError(path, `holds no state for optimizer '${name}'`);
+      const prefix = `optim.${name}.`;
+      const own = new Map([...tensors].filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t]));
+      opt.loadStateDict({ tensors: own, scalars: s });
+    }
+    return metadata;
+  } finally {
+    for (const t of tensors.values()) t.dispose();
+  }
+}
+
+/** Restores modules and optimizers from a complete checkpoint. */
+export function loadCheckpoint(dir: string, meta: CheckpointMeta, parts: CheckpointParts): void {
+  loadInto(join(dir, meta.tensors), parts, meta.optimizers);
+}
+
+/**
+ * Loads module weights only: 'best' (best.safetensors, else the newest checkpoint), 'last', or an
+ * epoch number. Returns the epoch loaded.
+ */
+export function loadWeights(dir: string, modules: Record<string, Module>, which: 'best' | 'last' | number = 'best'): number {
+  if (which === 'best' && existsSync(join(dir, BEST_FILE))) {
+    return Number(loadInto(join(dir, BEST_FILE), { modules }).epoch);
+  }
+  const all = listCheckpoints(dir);
+  const meta = which === 'best' || which === 'last' ? all.at(-1) : all.find((m) => m.epoch === which);
+  if (!meta) throw new InputError(dir, which === 'best' || which === 'last' ? 'holds no complete checkpoint' : `holds no checkpoint of epoch ${which}`);
+  loadInto(join(dir, meta.tensors), { modules });
+  return meta.epoch;
+}
+
+/** Removes epoch checkpoints except the newest `keepLast` and the `keep` epoch (e.g. the best). */
+export function pruneCheckpoints(dir: string, keepLast: number, keep?: number): void {
+  const all = listCheckpoints(dir);
+  for (const m of all.slice(0, Math.max(0, all.length - keepLast))) {
+    if (m.epoch === keep) continue;
+    rmSync(join(dir, epochMetaFile(m.epoch)), { force: true }); // sidecar first: the checkpoint stops counting
+    rmSync(join(dir, m.tensors), { force: true });
+  }
+}
