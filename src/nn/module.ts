@@ -14,12 +14,58 @@ export interface LoadStateResult {
   unexpected: string[];
 }
 
+/**
+ * Called after a module's forward with its arguments and output; a returned value replaces the
+ * output (as in PyTorch's register_forward_hook), undefined keeps it.
+ */
+export type ForwardHook = (module: Module, args: readonly unknown[], output: unknown) => unknown;
+
 export abstract class Module {
   /** Training mode (dropout active, batch norm uses batch statistics). */
   training = true;
   private readonly params = new Map<string, Tensor | undefined>();
   private readonly buffers = new Map<string, { t: Tensor | undefined; persistent: boolean }>();
   private readonly modules = new Map<string, Module>();
+  private forwardHooks: ForwardHook[] = [];
+
+  /**
+   * Runs fn after every call of this module's forward, until the returned remover is called.
+   * While a hook is registered, forward is wrapped on this instance only; with none, the class's
+   * forward runs untouched.
+   */
+  registerForwardHook(fn: ForwardHook): () => void {
+    const self = this as unknown as { forward?: (...args: unknown[]) => unknown };
+    const inner = self.forward;
+    if (typeof inner !== 'function') throw new Error(`${this.constructor.name}: has no forward to hook`);
+    if (this.forwardHooks.length === 0) {
+      const wrapped = function (this: Module, ...args: unknown[]): unknown {
+        let out = inner.apply(this, args);
+        for (const h of this.forwardHooks) {
+          const r = h(this, args, out);
+          if (r !== undefined) out = r;
+        }
+        return out;
+      };
+      const ownBefore = Object.getOwnPropertyDescriptor(this, 'forward');
+      Object.defineProperty(this, 'forward', { value: wrapped, configurable: true, writable: true, enumerable: false });
+      this.unwrapForward = () => {
+        delete (self as Record<string, unknown>).forward;
+        if (ownBefore) Object.defineProperty(this, 'forward', ownBefore);
+      };
+    }
+    this.forwardHooks = [...this.forwardHooks, fn];
+    let removed = false;
+    return () => {
+      if (removed) return;
+      removed = true;
+      this.forwardHooks = this.forwardHooks.filter((h) => h !== fn);
+      if (this.forwardHooks.length === 0) {
+        this.unwrapForward?.();
+        this.unwrapForward = undefined;
+      }
+    };
+  }
+  private unwrapForward: (() => void) | undefined;
 
   /** Registers a trainable tensor (requiresGrad is switched on; tidy never disposes it). */
   protected registerParameter(name: string, t: Tensor | undefined): Tensor | undefined {
