@@ -8,3 +8,5 @@ export { LayerCapture, findLayer } from './capture.js';
 export { CAM_METHODS, CAM_METHOD_NAMES, camMethod } from './registry.js';
 export { classTarget, classProbabilityTarget, predictedClasses, rowImages } from './targets.js';
 export { defaultCamLayer } from './default-layer.js';
+export { deletionInsertion, faithfulnessBaseline, meanAucs, saliencyRank, trapezoidAuc, FAITHFULNESS_BASELINES } from './faithfulness.js';
+export type { FaithfulnessBaseline, FaithfulnessCurves, FaithfulnessOptions } from './faithfulness.js';
