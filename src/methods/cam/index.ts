@@ -10,3 +10,4 @@ export { classTarget, classProbabilityTarget, predictedClasses, rowImages } from
 export { defaultCamLayer } from './default-layer.js';
 export { deletionInsertion, faithfulnessBaseline, meanAucs, saliencyRank, trapezoidAuc, FAITHFULNESS_BASELINES } from './faithfulness.js';
 export type { FaithfulnessBaseline, FaithfulnessCurves, FaithfulnessOptions } from './faithfulness.js';
+export { noisyLinearImpute, road, type RoadCurves, type RoadOptions } from './road.js';
