@@ -1,11 +1,12 @@
-// Deterministic release: 10 000 training steps leave the live-tensor count unchanged and RSS flat.
+// Deterministic release: 10 000 training steps leave the live-tensor count unchanged and RSS flat,
+// while the model learns (its loss ends far below chance).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { liveTensors, manualSeed, randn, randint, tidy } from './index.js';
 import { Conv2d, Linear, ReLU, Sequential, Flatten, BatchNorm2d, MaxPool2d, F } from '../nn/index.js';
 import { Adam } from '../optim/index.js';
 
-test('10 000 training steps: constant live tensors, flat RSS', () => {
+test('10 000 training steps: constant live tensors, flat RSS, loss below chance ln 3 by 1.0', () => {
   manualSeed(0);
   const net = new Sequential(new Conv2d(1, 4, 3, { padding: 1 }), new BatchNorm2d(4), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(4 * 4 * 4, 3));
   const opt = new Adam(net.parameters(), { lr: 1e-3 });
@@ -32,7 +33,11 @@ test('10 000 training steps: constant live tensors, flat RSS', () => {
   assert.equal(liveTensors(), live0, 'live tensor count after 10 000 more steps');
   const growthMb = (rss1 - rss0) / 2 ** 20;
   assert.ok(growthMb < 40, `RSS grew ${growthMb.toFixed(1)} MB over 10 000 steps`);
-  assert.ok(Number.isFinite(last) && last < 1.2, `the model trained (final loss ${last})`);
+  // Learning check against chance: cross-entropy of a 3-class guess is ln 3 = 1.0986. Measured over
+  // seeds 0-4 (8 fixed samples, random labels, memorised): untrained loss 0.93-1.51 (at best 0.17
+  // below chance), after 200 steps 0.024-0.056, after 10 200 steps < 1e-5. Margin 1.0 below
+  // chance: far past the untrained spread, and 4x the worst loss already reached after 200 steps.
+  assert.ok(Number.isFinite(last) && last < Math.log(3) - 1.0, `final loss ${last} not below chance ln 3 by 1.0`);
   opt.dispose();
   net.dispose();
   x.dispose();
