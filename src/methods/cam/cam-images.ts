@@ -7,7 +7,7 @@ import { tidy } from '../../engine/scope.js';
 import { loadImage } from '../../data/image-load.js';
 import type { ImageTensorLike } from '../../data/types.js';
 import { softmax } from '../../nn/functional.js';
-import { OptionError } from '../../util/errors.js';
+import { InputError, OptionError } from '../../util/errors.js';
 import { computeCam } from './cam.js';
 import { deletionInsertion, type FaithfulnessOptions } from './faithfulness.js';
 import { road, type RoadOptions } from './road.js';
@@ -86,8 +86,13 @@ export async function camImages(model: CamClassifier, paths: readonly string[], 
   const device = options.device ?? 'cpu';
   const results: CamImageResult[] = [];
   for (const path of paths) {
-    const img = await loadImage(path, { channels: model.channels === 1 ? 'grey' : 'keep' });
-    if (img.channels !== model.channels) throw new OptionError(path, `has ${img.channels} channels, the classifier takes ${model.channels}`);
+    let img = await loadImage(path, { channels: model.channels === 1 ? 'grey' : 'keep' });
+    if (img.channels === 1 && model.channels > 1) {
+      const data = new Float32Array(model.channels * img.data.length);
+      for (let c = 0; c < model.channels; c++) data.set(img.data, c * img.data.length);
+      img = { ...img, channels: model.channels, data }; // a grey image for a colour network: copies per channel
+    }
+    if (img.channels !== model.channels) throw new InputError(path, `has ${img.channels} channels, the classifier takes ${model.channels}`);
     const input = model.preprocess(img);
     const x = tensor(input.data, { shape: [1, input.channels, input.height, input.width], device });
     try {
