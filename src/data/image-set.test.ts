@@ -9,7 +9,9 @@ import { F } from '../nn/index.js';
 import { writeNifti } from '../io/index.js';
 import { dataset } from '../util/data-root.js';
 import { tempDir, writeGreyPng, syntheticVolume, planes } from './fixtures-support.js';
-import { imageAt, loadImageSet, sliceRangeIndices, subsetImageSet, volumeImages } from './image-set.js';
+import { imageAt, imageSetBatch, loadImageSet, packImageSet, sliceRangeIndices, subsetImageSet, volumeImages } from './image-set.js';
+import { RandFlip } from './transforms/index.js';
+import { Rng } from './rng.js';
 import { padToSquare, resizePlanes } from './resize.js';
 
 test('resizePlanes equals F.interpolate bilinear (align_corners false), down and up', () => {
@@ -89,3 +91,22 @@ test('loadImageSet on ixi-t1-age: 64² axial slices, one group per subject', { s
   }
   assert.ok(centre / set.count > 0.2 && corner / set.count < 0.02, `centre ${centre / set.count}, corner ${corner / set.count}`);
 });
+
+test('imageSetBatch: [B,C,S,S] in index order, normalised; a flip transform flips', async () => {
+  const set = packImageSetForTest();
+  const t = imageSetBatch(set, [1, 0], { norm: { mean: 1, std: 2 } });
+  assert.deepEqual(t.shape, [2, 1, 2, 2]);
+  assert.deepEqual(Array.from(t.data() as Float32Array), [2, 2.5, 3, 3.5, 0, 0.5, 1, 1.5].map((v) => v)); // (v − 1)/2 of [5,6,7,8] then [1,2,3,4]
+  t.dispose();
+  const f = imageSetBatch(set, [0], { transform: new RandFlip({ horizontal: 1, vertical: 0 }), rngFor: (k) => Rng.derive(0, k) });
+  assert.deepEqual(Array.from(f.data() as Float32Array), [2, 1, 4, 3]);
+  f.dispose();
+  assert.throws(() => imageSetBatch(set, [0], { transform: new RandFlip() }), /rngFor/);
+});
+
+function packImageSetForTest() {
+  return packImageSet(['a'], [
+    { image: { data: Float32Array.from([1, 2, 3, 4]), channels: 1, height: 2, width: 2 }, label: 0, group: 'g0', source: { path: 'p0' } },
+    { image: { data: Float32Array.from([5, 6, 7, 8]), channels: 1, height: 2, width: 2 }, label: 0, group: 'g1', source: { path: 'p1' } },
+  ]);
+}

@@ -4,6 +4,7 @@
 // it came from: a subject for volumes), so splits keep a subject's slices together.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tensor, type Tensor } from '../engine/index.js';
 import { readNifti, type Volume } from '../io/index.js';
 import { InputError, OptionError } from '../util/errors.js';
 import { classFolderDataset, fileStem, IMAGE_EXTENSIONS } from './folder-datasets.js';
@@ -11,6 +12,8 @@ import { loadImage } from './image-load.js';
 import { minMaxScale, percentileScale, zScore } from './normalize.js';
 import { padToSquare, resizePlanes } from './resize.js';
 import { flipPlanes } from './transforms/flip-rotate.js';
+import { augment, type RandomTransform } from './transforms/transform.js';
+import type { Rng } from './rng.js';
 import type { ImageTensorLike } from './types.js';
 import { sliceVolume, type Axis } from './volume-slices.js';
 
@@ -178,4 +181,32 @@ export function subsetImageSet(set: ImageSet, indices: readonly number[]): Image
 export function imageAt(set: ImageSet, i: number): ImageTensorLike {
   const per = set.channels * set.size * set.size;
   return { data: set.data.subarray(i * per, (i + 1) * per), channels: set.channels, height: set.size, width: set.size };
+}
+
+/** Options of `imageSetBatch`. */
+export interface ImageSetBatchOptions {
+  /** Random transform per item, drawn from `rngFor(k)` (k = position in the batch). @default none */
+  transform?: RandomTransform<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  rngFor?: (k: number) => Rng;
+  /** Affine intensity map applied after augmentation: (v − mean) / std. @default { mean: 0, std: 1 } */
+  norm?: { mean: number; std: number };
+  /** @default 'cpu' */
+  device?: string;
+}
+
+/** Items `indices` as one [B,C,S,S] float tensor (augmented per item when a transform is given). */
+export function imageSetBatch(set: ImageSet, indices: readonly number[], o: ImageSetBatchOptions = {}): Tensor {
+  const per = set.channels * set.size * set.size;
+  const out = new Float32Array(indices.length * per);
+  const mean = o.norm?.mean ?? 0;
+  const k = 1 / (o.norm?.std ?? 1);
+  indices.forEach((i, b) => {
+    let d = imageAt(set, i).data;
+    if (o.transform) {
+      if (!o.rngFor) throw new OptionError('rngFor', 'a transform needs a random stream per item');
+      d = augment(o.transform, { image: { ...imageAt(set, i), data: Float32Array.from(d) } }, o.rngFor(b)).sample.image.data;
+    }
+    for (let p = 0; p < per; p++) out[b * per + p] = (d[p] - mean) * k;
+  });
+  return tensor(out, { shape: [indices.length, set.channels, set.size, set.size], device: o.device ?? 'cpu' });
 }
