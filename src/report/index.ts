@@ -3,6 +3,7 @@ export type { RasterImage, PixelArray, FigureKind, AnyFigureKind, ChartOptions }
 export { FIGURE_KINDS, figureKind } from './figures/registry.js';
 export { lineCurves, ema, type LineCurvesData, type LineCurvesOptions, type CurveSeries } from './figures/line-curves.js';
 export { rocCurves, trapezoidAuc, type RocCurvesData, type RocCurvesOptions, type RocCurve } from './figures/roc-curves.js';
+export { confusionMatrixFigure, type ConfusionMatrixData } from './figures/confusion-matrix.js';
 export { paramCurves, type ParamCurvesData, type ParamCurvesOptions, type ParamSeries } from './figures/param-curves.js';
 export { scatterPlot, type ScatterData, type ScatterPlotOptions, type ScatterCentroid } from './figures/scatter-plot.js';
 export { boxPlot, type BoxPlotOptions, type GroupedData, type GroupValues } from './figures/box-plot.js';

@@ -1,6 +1,7 @@
 // The one list of figure kinds. Contract tests, the gallery and lookups by name all iterate it.
 import type { AnyFigureKind } from '../types.js';
 import { boxPlot } from './box-plot.js';
+import { confusionMatrixFigure } from './confusion-matrix.js';
 import { heatmapOverlay } from './heatmap-overlay.js';
 import { imageGrid } from './image-grid.js';
 import { labelMap } from './label-map.js';
@@ -22,6 +23,7 @@ export const FIGURE_KINDS: readonly AnyFigureKind[] = [
   heatmapOverlay,
   labelMap,
   maskContours,
+  confusionMatrixFigure,
 ];
 
 /** The figure kind called `name`, or undefined. */
