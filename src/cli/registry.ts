@@ -7,8 +7,11 @@ import { evalSegmentationCommand } from './commands/eval-segmentation.js';
 import { metricOpensetEvalCommand } from './commands/metric-openset-eval.js';
 import { metricTrainCommand } from './commands/metric-train.js';
 import { metricIdentifyCommand } from './commands/metric-identify.js';
+import { classifyTrainCommand } from './commands/classify-train.js';
+import { classifyEvalCommand } from './commands/classify-eval.js';
+import { classifyPredictCommand } from './commands/classify-predict.js';
 
-export const COMMANDS: AnyCommand[] = [demoCommand, infoCommand, segmentCommand, evalSegmentationCommand, metricOpensetEvalCommand, metricTrainCommand, metricIdentifyCommand];
+export const COMMANDS: AnyCommand[] = [demoCommand, infoCommand, segmentCommand, evalSegmentationCommand, metricOpensetEvalCommand, metricTrainCommand, metricIdentifyCommand, classifyTrainCommand, classifyEvalCommand, classifyPredictCommand];
 
 /** The command named by the first one or two words of argv, and how many words it took. */
 export function findCommand(argv: string[]): { cmd: AnyCommand; words: number } | undefined {

@@ -112,13 +112,17 @@ export function volumeImages(vol: Volume, o: ImageSetOptions = {}): { slice: num
   }));
 }
 
-/** One 2-D image file, normalised and resized. */
-export async function fileImage(path: string, o: ImageSetOptions = {}): Promise<ImageTensorLike> {
-  const img = await loadImage(path, { channels: o.channels ?? 'grey' });
+/** A decoded 2-D image normalised per channel, padded square and resized as loadImageSet does. */
+export function prepareImage(img: ImageTensorLike, o: ImageSetOptions = {}): ImageTensorLike {
   const n = img.height * img.width;
   const data = new Float32Array(img.data.length);
   for (let c = 0; c < img.channels; c++) data.set(normalizeData(img.data.subarray(c * n, (c + 1) * n), o.normalize ?? 'percentile'), c * n);
   return finish({ ...img, data }, o.size ?? 128, false);
+}
+
+/** One 2-D image file, normalised and resized. */
+export async function fileImage(path: string, o: ImageSetOptions = {}): Promise<ImageTensorLike> {
+  return prepareImage(await loadImage(path, { channels: o.channels ?? 'grey' }), o);
 }
 
 const isVolume = (p: string): boolean => VOLUME_FILE_EXTENSIONS.some((e) => p.toLowerCase().endsWith(e));

@@ -1,0 +1,25 @@
+// Pieces shared by the classify commands: the evaluation figures (confusion matrix, ROC) and the
+// per-epoch curves of a fit history.
+import type { RunFolder } from '../run-folder.js';
+import type { ImageSet } from '../../data/index.js';
+import { confusionMatrixFigure } from '../../report/figures/confusion-matrix.js';
+import { lineCurves } from '../../report/figures/line-curves.js';
+import { rocCurves } from '../../report/figures/roc-curves.js';
+import { evaluateProbabilities, rocCurvesOf, type ClassifierEvaluation } from '../../methods/classify/evaluation.js';
+import type { EpochRecord } from '../../train/index.js';
+
+export async function evaluationFigures(run: RunFolder, name: string, set: ImageSet, probs: Float32Array, what: string): Promise<ClassifierEvaluation> {
+  const ev = evaluateProbabilities(set, probs);
+  await run.figures.add(confusionMatrixFigure, `${name}-confusion`, { classes: set.classes, counts: ev.confusion }, {}, `Confusion matrix on ${what} (${ev.count} images, ${ev.groups} groups): accuracy ${(ev.accuracy * 100).toFixed(1)} %`);
+  const curves = rocCurvesOf(set, probs);
+  if (curves.length > 0) await run.figures.add(rocCurves, `${name}-roc`, { curves }, {}, `ROC on ${what}, per image`);
+  return ev;
+}
+
+export async function historyFigures(run: RunFolder, history: readonly EpochRecord[]): Promise<void> {
+  if (history.length === 0) return;
+  const x = history.map((h) => h.epoch);
+  const series = (name: string, f: (h: EpochRecord) => number | undefined) => ({ name, x, y: history.map((h) => f(h) ?? NaN) });
+  await run.figures.add(lineCurves, 'loss', { series: [series('training', (h) => h.train.loss), series('validation', (h) => h.val.loss)] }, { xTitle: 'epoch', yTitle: 'cross-entropy' }, 'Loss per epoch');
+  await run.figures.add(lineCurves, 'accuracy', { series: [series('training (augmented)', (h) => h.train.accuracy), series('validation', (h) => h.val.accuracy)] }, { xTitle: 'epoch', yTitle: 'accuracy' }, 'Accuracy per epoch');
+}
