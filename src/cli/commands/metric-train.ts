@@ -1,20 +1,17 @@
 // kensa metric train: trains a tile classifier with a metric-learning head (or the softmax
 // baseline), checkpoints every epoch (--resume continues), fits the known-class reference and
 // calibrates every unknown score's threshold on validation tiles.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { defineCommand } from '../command.js';
 import { manualSeed } from '../../engine/index.js';
-import { loadSafetensors, saveSafetensors } from '../../engine/safetensors.js';
 import { calibrateThreshold } from '../../metrics/index.js';
 import { HEAD_NAMES, headSpec } from '../../methods/metric-learning/heads/index.js';
 import { UNKNOWN_SCORES, SCORE_NAMES } from '../../methods/metric-learning/scores/index.js';
 import { MetricNet } from '../../methods/metric-learning/metric-net.js';
-import { trainMetricNet, predict, accuracy, type EpochRecord } from '../../methods/metric-learning/trainer.js';
+import { metricTask, metricRecord, predict, accuracy, type EpochRecord } from '../../methods/metric-learning/trainer.js';
+import { fit } from '../../train/index.js';
 import { loadTileSet, subsetImages, pixelStats } from '../../methods/metric-learning/tile-data.js';
 import { saveModel, type StoredModel } from '../../methods/metric-learning/model-store.js';
 import { lineCurves } from '../../report/figures/line-curves.js';
-import { writeFileAtomic } from '../../util/atomic-write.js';
 import { OptionError } from '../../util/errors.js';
 import { METRIC_DATA_SPECS, METRIC_NET_SPECS, splitDataset, tileOptions, type MetricDataOptions, type MetricNetOptions } from './metric-options.js';
 
@@ -51,39 +48,10 @@ export const metricTrainCommand = defineCommand<MetricTrainOptions>({
     const norm = pixelStats(train);
     const topts = { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, augment: o.augment, order: (o.balanced ? 'balanced' : 'shuffle') as 'balanced' | 'shuffle', seed: o.seed, norm, device: o.device };
     const ckDir = run.checkpointDir();
-    const history: EpochRecord[] = [];
-    let startEpoch = 0;
-    let optState: { tensors: Map<string, import('../../engine/index.js').Tensor>; scalars: { steps: number[]; groups: Record<string, number | boolean>[] } } | undefined;
-    if (o.resume) {
-      const done = readdirSync(ckDir).map((f) => /^epoch-(\d+)\.safetensors$/.exec(f)).filter((m) => m).map((m) => Number(m![1]));
-      if (done.length === 0) throw new OptionError('--resume', `no checkpoint in ${ckDir}`);
-      startEpoch = Math.max(...done);
-      net.load(join(ckDir, `epoch-${startEpoch}.safetensors`));
-      const st = join(ckDir, `optimizer-${startEpoch}.safetensors`);
-      if (existsSync(st)) optState = { tensors: loadSafetensors(st).tensors, scalars: JSON.parse(readFileSync(`${st}.json`, 'utf8')) };
-      const h = join(ckDir, 'history.json');
-      if (existsSync(h)) history.push(...(JSON.parse(readFileSync(h, 'utf8')) as EpochRecord[]).slice(0, startEpoch));
-      ctx.log(`resuming after epoch ${startEpoch}`);
-    }
-    let bar = ctx.progress({ label: `epoch ${startEpoch + 1}/${o.epochs}`, total: 1, unit: 'steps' });
-    await trainMetricNet(net, train, val, topts, {
-      startEpoch,
-      onOptimizer: (opt) => optState && opt.loadStateDict(optState),
-      onStep: (s, n, loss) => {
-        if (s === 0) bar = ctx.progress({ label: `epoch ${history.length + 1}/${o.epochs}`, total: n, unit: 'steps' });
-        bar.tick(1, `loss ${loss.toFixed(3)}`);
-      },
-      onEpoch: async (rec, opt) => {
-        history.push(rec);
-        bar.done(`loss ${rec.loss.toFixed(3)}, train ${(rec.trainAccuracy * 100).toFixed(1)}%, val ${(rec.valAccuracy * 100).toFixed(1)}%, ${rec.tilesPerSecond.toFixed(0)} tiles/s`);
-        run.log(`epoch ${rec.epoch}: ${JSON.stringify(rec)}`);
-        net.save(join(ckDir, `epoch-${rec.epoch}.safetensors`), { epoch: String(rec.epoch) });
-        const s = opt.stateDict();
-        saveSafetensors(join(ckDir, `optimizer-${rec.epoch}.safetensors`), s.tensors);
-        await writeFileAtomic(join(ckDir, `optimizer-${rec.epoch}.safetensors.json`), JSON.stringify(s.scalars));
-        await writeFileAtomic(join(ckDir, 'history.json'), JSON.stringify(history));
-      },
-    });
+    const task = metricTask(net, train, val, topts);
+    const fitted = await fit(task, { epochs: o.epochs, checkpointDir: ckDir, resume: o.resume, seed: o.seed }, ctx);
+    task.optimizer.dispose();
+    const history: EpochRecord[] = fitted.history.map(metricRecord);
     // Reference embeddings, thresholds on validation tiles, test metrics.
     const pTrain = predict(net, train, topts);
     const pVal = predict(net, val, topts);

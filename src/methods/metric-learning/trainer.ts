@@ -7,6 +7,7 @@ import { Rng, epochOrder, augment, RandCompose, RandFlip, RandRotate90 } from '.
 import { matrix, type Matrix } from './matrix.js';
 import type { MetricNet } from './metric-net.js';
 import type { TileSet } from './tile-data.js';
+import { fit, type FitTask, type EpochRecord as FitEpochRecord } from '../../train/index.js';
 
 export interface TrainOptions {
   /** @default 10 */ epochs?: number;
@@ -31,14 +32,8 @@ export interface EpochRecord {
 }
 
 export interface TrainHooks {
-  /** First epoch to run (0-based), e.g. after --resume. @default 0 */
-  startEpoch?: number;
-  /** Called after each step. */
-  onStep?(step: number, stepsPerEpoch: number, loss: number): void;
-  /** Called after each epoch (write a checkpoint here). */
-  onEpoch?(record: EpochRecord, optimizer: Adam): void | Promise<void>;
-  /** Called once the optimizer exists (load its state here on resume). */
-  onOptimizer?(optimizer: Adam): void;
+  /** Called after each epoch. */
+  onEpoch?(record: EpochRecord): void | Promise<void>;
 }
 
 /** Tiles `idx` of a set as a normalised [B,1,t,t] tensor, each augmented with its own seeded stream. */
@@ -56,23 +51,22 @@ export function tileBatch(set: TileSet, idx: readonly number[], o: TrainOptions,
   return tensor(out, { shape: [idx.length, 1, t, t], device: o.device ?? 'cpu' });
 }
 
-export async function trainMetricNet(net: MetricNet, train: TileSet, val: TileSet | undefined, o: TrainOptions = {}, hooks: TrainHooks = {}): Promise<EpochRecord[]> {
-  const epochs = o.epochs ?? 10;
+/** Metric-net training as a FitTask of the shared loop: one step = one batch, evaluate = validation tile accuracy. */
+export function metricTask(net: MetricNet, train: TileSet, val: TileSet | undefined, o: TrainOptions = {}): FitTask & { optimizer: Adam } {
   const bs = o.batchSize ?? 64;
   const seed = o.seed ?? 0;
   const opt = new Adam(net.parameters(), { lr: o.lr ?? 1e-3, weightDecay: o.weightDecay ?? 5e-4 });
-  hooks.onOptimizer?.(opt);
   const labels = Array.from(train.labels);
-  const records: EpochRecord[] = [];
-  for (let epoch = hooks.startEpoch ?? 0; epoch < epochs; epoch++) {
-    const started = Date.now();
-    net.train();
-    const order = epochOrder(train.count, epoch, { order: o.order ?? 'balanced', seed, labels });
-    const steps = Math.floor(order.length / bs) || 1;
-    let lossSum = 0;
-    let correct = 0;
-    let seen = 0;
-    for (let s = 0; s < steps; s++) {
+  let order: number[] = [];
+  return {
+    optimizer: opt,
+    modules: { net },
+    optimizers: { adam: opt },
+    stepsPerEpoch: () => Math.floor(train.count / bs) || 1,
+    beginEpoch(epoch) {
+      order = epochOrder(train.count, epoch, { order: o.order ?? 'balanced', seed, labels });
+    },
+    step(epoch, s) {
       const idx = order.slice(s * bs, (s + 1) * bs);
       opt.zeroGrad();
       const [loss, right] = tidy(() => {
@@ -85,19 +79,23 @@ export async function trainMetricNet(net: MetricNet, train: TileSet, val: TileSe
         return [l.item(), hit];
       });
       opt.step();
-      lossSum += loss;
-      correct += right;
-      seen += idx.length;
-      hooks.onStep?.(s, steps, loss);
-    }
-    const seconds = (Date.now() - started) / 1000;
-    const valAccuracy = val && val.count > 0 ? accuracy(predict(net, val, o).logits, val.labels) : NaN;
-    const rec: EpochRecord = { epoch: epoch + 1, loss: lossSum / steps, trainAccuracy: correct / seen, valAccuracy, seconds, tilesPerSecond: seen / seconds };
-    records.push(rec);
-    await hooks.onEpoch?.(rec, opt);
-  }
-  opt.dispose();
-  return records;
+      return { metrics: { loss, accuracy: right / idx.length }, samples: idx.length };
+    },
+    evaluate: (): Record<string, number> => (val && val.count > 0 ? { accuracy: accuracy(predict(net, val, o).logits, val.labels) } : {}),
+  };
+}
+
+/** The metric trainer's per-epoch record from the fit loop's. */
+export function metricRecord(r: FitEpochRecord): EpochRecord {
+  return { epoch: r.epoch, loss: r.train.loss, trainAccuracy: r.train.accuracy, valAccuracy: r.val.accuracy ?? NaN, seconds: r.seconds, tilesPerSecond: r.samplesPerSecond };
+}
+
+/** Trains through the shared fit loop (no checkpoints: see `metric train` for those). */
+export async function trainMetricNet(net: MetricNet, train: TileSet, val: TileSet | undefined, o: TrainOptions = {}, hooks: TrainHooks = {}): Promise<EpochRecord[]> {
+  const task = metricTask(net, train, val, o);
+  const r = await fit(task, { epochs: o.epochs ?? 10, seed: o.seed ?? 0 }, undefined, { onEpoch: (rec) => hooks.onEpoch?.(metricRecord(rec)) });
+  task.optimizer.dispose();
+  return r.history.map(metricRecord);
 }
 
 /** Raw embeddings [N,D] and inference logits [N,C] of every tile (eval mode, no augmentation). */
