@@ -7,10 +7,12 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import { writePng } from '../../io/index.js';
-import { packageRoot } from '../../util/data-root.js';
 
-const MAIN = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+// The CLI of the build this test belongs to (dist*/src/cli/main.js beside dist*/src/cli/commands/).
+const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 let dir = '';
 
 function kensa(...args: string[]): { code: number; stdout: string; stderr: string } {
@@ -30,12 +32,29 @@ async function rgb(path: string, w: number, h: number, phase: number): Promise<v
   await writePng(path, { width: w, height: h, channels: 3, bitDepth: 8, data });
 }
 
+/** A label PNG read with sharp (not kensa's reader): size, channels and the ids. */
+async function labelPng(path: string): Promise<{ width: number; height: number; channels: number; ids: number[] }> {
+  const meta = await sharp(path).metadata();
+  const { data, info } = await sharp(path).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, channels: meta.channels ?? 0, ids: [...data] };
+}
+
+/** 16x12, four flat colour quadrants: a colour clustering must give exactly these 4 regions. */
+async function quadrants(path: string): Promise<void> {
+  const colours = [[200, 30, 30], [30, 200, 30], [30, 30, 200], [220, 220, 40]];
+  const data = new Uint8Array(16 * 12 * 3);
+  for (let i = 0; i < 16 * 12; i++) data.set(colours[(Math.floor(i / 16) < 6 ? 0 : 2) + (i % 16 < 8 ? 0 : 1)], 3 * i);
+  await writePng(path, { width: 16, height: 12, channels: 3, bitDepth: 8, data });
+}
+
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kensa-segment-'));
   mkdirSync(join(dir, 'frames'));
   await rgb(join(dir, 'frames', 'frame1.png'), 16, 12, 0);
   await rgb(join(dir, 'frames', 'frame2.png'), 16, 12, 40);
   await rgb(join(dir, 'big.png'), 20, 14, 9);
+  mkdirSync(join(dir, 'quads'));
+  await quadrants(join(dir, 'quads', 'quads.png'));
   const mask = new Uint8Array(16 * 12).fill(255);
   mask.fill(0, 0, 4);
   mask.fill(1, 16 * 11, 16 * 11 + 4);
@@ -45,7 +64,7 @@ before(async () => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('segment: label PNG, overlay, curves and {iterations, labels, ms} per image', () => {
+test('segment: a 16x12 one-channel label PNG whose id count equals --json labels (<= 8 channels), overlay, curves, report', async () => {
   const out = join(dir, 'run1');
   const r = kensa('segment', join(dir, 'frames', 'frame1.png'), '--out', out, '--max-iterations', '3', '--channels', '8', '--min-labels', '1', '--json', '--quiet');
   assert.equal(r.code, 0, r.stderr);
@@ -55,17 +74,41 @@ test('segment: label PNG, overlay, curves and {iterations, labels, ms} per image
   assert.ok(j.images[0].labels >= 1 && j.images[0].labels <= 8);
   assert.ok(j.images[0].ms > 0);
   for (const f of ['labels/frame1.png', 'overlays/frame1.png', 'figures/loss.svg', 'figures/label-count.svg', 'report.html']) assert.ok(existsSync(join(out, f)), f);
+  const png = await labelPng(join(out, 'labels', 'frame1.png'));
+  assert.deepEqual([png.width, png.height, png.channels], [16, 12, 1]);
+  assert.equal(new Set(png.ids).size, j.images[0].labels, 'distinct ids in the PNG vs --json labels');
+  assert.ok(png.ids.every((v) => v < 8), 'ids are response channels (< --channels 8)');
 });
 
-test('segment with a scribble, and a baseline through the same outputs', () => {
+test('segment --method kmeans-colour on four flat quadrants: the label PNG is exactly those 4 regions', async () => {
+  const out = join(dir, 'run-quads');
+  const r = kensa('segment', join(dir, 'quads', 'quads.png'), '--method', 'kmeans-colour', '--out', out, '--json', '--quiet');
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as { images: { labels: number }[] };
+  assert.equal(j.images[0].labels, 4, 'k = 8 falls back to the 4 distinct colours');
+  const png = await labelPng(join(out, 'labels', 'quads.png'));
+  assert.deepEqual([png.width, png.height, png.channels], [16, 12, 1]);
+  const quadrant = (i: number): number => (Math.floor(i / 16) < 6 ? 0 : 2) + (i % 16 < 8 ? 0 : 1);
+  // one id per quadrant, four different ids
+  const idOf = [0, 1, 2, 3].map((q) => png.ids[png.ids.findIndex((_, i) => quadrant(i) === q)]);
+  assert.equal(new Set(idOf).size, 4, `quadrant ids ${idOf}`);
+  png.ids.forEach((v, i) => assert.equal(v, idOf[quadrant(i)], `pixel ${i}`));
+});
+
+test('segment with a scribble, and a baseline through the same outputs', async () => {
   const out = join(dir, 'run2');
   const r = kensa('segment', join(dir, 'frames', 'frame1.png'), '--scribble', join(dir, 'scribble.png'), '--out', out, '--max-iterations', '2', '--channels', '8', '--json', '--quiet');
   assert.equal(r.code, 0, r.stderr);
   assert.equal((JSON.parse(r.stdout) as { mode: string }).mode, 'scribble');
   const b = kensa('segment', join(dir, 'frames'), '--method', 'kmeans-colour', '--out', join(dir, 'run3'), '--json', '--quiet');
   assert.equal(b.code, 0, b.stderr);
-  assert.equal((JSON.parse(b.stdout) as { images: unknown[] }).images.length, 2);
-  assert.ok(existsSync(join(dir, 'run3', 'labels', 'frame2.png')));
+  const images = (JSON.parse(b.stdout) as { images: { labels: number }[] }).images;
+  assert.equal(images.length, 2);
+  for (const [k, name] of ['frame1', 'frame2'].entries()) {
+    const png = await labelPng(join(dir, 'run3', 'labels', `${name}.png`));
+    assert.deepEqual([png.width, png.height, png.channels], [16, 12, 1], name);
+    assert.equal(new Set(png.ids).size, images[k].labels, `${name}: distinct ids vs --json labels`);
+  }
 });
 
 test('segment --reference trains and saves; --weights applies to frames of another size', () => {
