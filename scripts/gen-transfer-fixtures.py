@@ -6,7 +6,7 @@ Run with Debian's Python (python3-sklearn; 1.2.1 in Debian 12 still has SAMME.R)
 
     /usr/bin/python3 scripts/gen-transfer-fixtures.py tests/fixtures/transfer
 
-Each case stores the training data, the options, every fitted stump (feature, threshold, leaf
+Each case names its (train, test) data set and stores the options, every fitted stump (feature, threshold, leaf
 class weights), the estimator weights and errors, and the staged decision function on a test set
 after every learner. Trees see float32 features (scikit-learn's tree dtype), so the data are
 written as the float32 values they become.
@@ -26,6 +26,17 @@ OUT = sys.argv[1] if len(sys.argv) > 1 else 'tests/fixtures/transfer'
 
 def f32(a):
     return np.asarray(a, dtype=np.float32).astype(np.float64)
+
+
+DATASETS = []
+
+
+def dataset(X, y, X_test, y_test):
+    """Index of this (train, test) data in DATASETS, added when new: cases share their data."""
+    d = {'x': X.tolist(), 'y': [int(v) for v in y], 'xTest': X_test.tolist(), 'yTest': [int(v) for v in y_test]}
+    if d not in DATASETS:
+        DATASETS.append(d)
+    return DATASETS.index(d)
 
 
 def run_case(name, X, y, X_test, y_test, algorithm, n_estimators, learning_rate=1.0, sample_weight=None):
@@ -53,23 +64,18 @@ def run_case(name, X, y, X_test, y_test, algorithm, n_estimators, learning_rate=
             })
     k = len(clf.estimators_)
     staged = [d.tolist() for d in clf.staged_decision_function(X_test)]
-    staged_train = [d.tolist() for d in clf.staged_decision_function(X)]
     return {
         'name': name,
         'algorithm': algorithm,
         'nEstimators': n_estimators,
         'learningRate': learning_rate,
-        'x': X.tolist(),
-        'y': [int(v) for v in y],
+        'data': dataset(X, y, X_test, y_test),
         'sampleWeight': None if sample_weight is None else [float(w) for w in sample_weight],
-        'xTest': X_test.tolist(),
-        'yTest': [int(v) for v in y_test],
         'classes': [int(c) for c in clf.classes_],
         'stumps': stumps,
         'weights': clf.estimator_weights_[:k].tolist(),
         'errors': clf.estimator_errors_[:k].tolist(),
         'staged': staged,
-        'stagedTrain': staged_train,
         'predictTest': [int(v) for v in clf.predict(X_test)],
     }
 
@@ -101,10 +107,10 @@ def main():
     X3, y3 = make_classification(n_samples=180, n_features=6, n_informative=4, n_redundant=0, n_classes=3,
                                  n_clusters_per_class=1, random_state=3)
     for alg in ('SAMME', 'SAMME.R'):
-        cases.append(run_case(f'three-{alg}', X3[:120], y3[:120], X3[120:], y3[120:], alg, 40))
+        cases.append(run_case(f'three-{alg}', X3[:120], y3[:120], X3[120:150], y3[120:150], alg, 40))
     X4, y4 = make_classification(n_samples=150, n_features=10, n_informative=6, n_classes=4, random_state=7)
     for alg in ('SAMME', 'SAMME.R'):
-        cases.append(run_case(f'four-{alg}', X4[:100], y4[:100], X4[100:], y4[100:], alg, 30))
+        cases.append(run_case(f'four-{alg}', X4[:100], y4[:100], X4[100:130], y4[100:130], alg, 30))
 
     # Coarse values: many exact ties within a feature and values closer than 1e-7 (merged).
     Xc = np.round(X[:, :4] * 2) / 2
@@ -114,7 +120,7 @@ def main():
 
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, 'adaboost.json'), 'w') as f:
-        json.dump({'sklearn': sklearn.__version__, 'cases': cases}, f, separators=(',', ':'))
+        json.dump({'sklearn': sklearn.__version__, 'datasets': DATASETS, 'cases': cases}, f, separators=(',', ':'))
     print(f'sklearn {sklearn.__version__}: {len(cases)} cases, ' + ', '.join(f"{c['name']}:{len(c['stumps'])}" for c in cases))
 
 
