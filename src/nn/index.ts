@@ -5,6 +5,7 @@ export { Linear } from './linear.js';
 export { BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm2d, type NormOptions } from './norm.js';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, Dropout, Identity, Flatten } from './activation.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Upsample } from './pooling.js';
+export { ReflectionPad2d, type Padding2d } from './padding.js';
 export { Sequential, type IntermediatesResult } from './container.js';
 export * as init from './init.js';
 export * as F from './functional.js';
