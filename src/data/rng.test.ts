@@ -2,8 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng, hashSeed } from './rng.js';
 
-// Expected values from an independent Python transcription of the published C code
-// (xoshiro128starstar.c) seeded by splitmix32.
+// Expected values from scripts/transcribe-rng.py, a Python transcription of the published
+// xoshiro128** C code, MurmurHash3's fmix32 and the golden-gamma increment, composed the way
+// rng.ts seeds: h = mix(seed), s0 = mix(h), s1 = mix(s0), ... with mix(x) = fmix32(x + 0x9e3779b9).
+// (That is iterated mixing, not SplitMix's Weyl-counter sequence, which would give
+// [939911724, 3948730756, 321366731, 3317318717] for seed 42; the script prints both.)
 test('xoshiro128** from state [1,2,3,4] matches the reference sequence', () => {
   const r = Rng.fromState([1, 2, 3, 4]);
   assert.deepEqual(
@@ -12,13 +15,15 @@ test('xoshiro128** from state [1,2,3,4] matches the reference sequence', () => {
   );
 });
 
-test('seed 42 expands through splitmix32 to the reference state and outputs', () => {
+test('seed 42: state, first four outputs and first two doubles equal the transcription', () => {
   const r = new Rng(42);
   assert.deepEqual(r.state, [3612297920, 3251192044, 35248278, 478083850]);
   assert.deepEqual(
     Array.from({ length: 4 }, () => r.nextU32()),
     [808763780, 201677515, 21775456, 2093832829],
   );
+  const d = new Rng(42);
+  assert.deepEqual([d.next(), d.next()], [0.18830499087986874, 0.005069997068557375]);
 });
 
 test('same seed gives the same stream; derived streams differ by key', () => {
