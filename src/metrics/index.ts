@@ -2,6 +2,7 @@
 export * from './binary-clf-curve.js';
 export * from './roc-curve.js';
 export * from './auroc.js';
+export * from './bootstrap.js';
 export * from './average-precision.js';
 export * from './aupr.js';
 export * from './fpr-at-tpr.js';
