@@ -1,121 +1,147 @@
-// kensa vs PyTorch, side by side in one run: median ms per training step of each reference model
-// after warm-up, same thread count, steps alternating between the two, and the ratio kensa/PyTorch.
-//   npm run bench -- [--json] [--quick] [--threads N] [--models M1,M2]
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { join } from 'node:path';
+// kensa vs PyTorch, side by side in one run: each reference model's training step timed in
+// alternating blocks of paired steps (kensa, PyTorch, kensa, …; odd blocks start with PyTorch), same
+// thread count, so both see the same machine load. Per model: median ms per step of each, the
+// median paired ratio kensa/PyTorch and its 95 % block-bootstrap interval (bench/stats.ts).
+//   npm run bench -- [--json] [--quick] [--threads N] [--models M1,M2] [--blocks B]
+//                    [--seconds S] [--steps-per-block K] [--warmup W]
 import { performance } from 'node:perf_hooks';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { setNumThreads, getNumThreads, libtorchVersion } from '../src/engine/index.js';
-import { packageRoot } from '../src/util/data-root.js';
 import { BENCH_CASES } from './models.js';
+import { TorchPeer } from './torch-peer.js';
+import { median, ratioInterval, type Pair } from './stats.js';
 
 interface Args {
   json: boolean;
   quick: boolean;
   threads: number;
   models?: string[];
+  /** Blocks per model. @default 8 (2 with --quick) */
+  blocks: number;
+  /** Measured seconds per model (both engines), which sets the steps per block. @default 24 (4 with --quick) */
+  seconds: number;
+  /** Fixed steps per block instead of the time budget. */
+  stepsPerBlock?: number;
+  /** Warm-up pairs before measuring. @default 2 (1 with --quick) */
+  warmup: number;
 }
 
+/** Steps per block from the time budget: at least 1 (slow models), at most this many. */
+const MAX_STEPS_PER_BLOCK = 60;
+
 function parseArgs(argv: string[]): Args {
-  const a: Args = { json: false, quick: false, threads: cpus().length };
+  const quick = argv.includes('--quick');
+  const a: Args = { json: false, quick, threads: cpus().length, blocks: quick ? 2 : 8, seconds: quick ? 4 : 24, warmup: quick ? 1 : 2 };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
+    const num = (min: number): number => {
+      const v = Number(argv[++i]);
+      if (!Number.isFinite(v) || v < min) throw new Error(`bench: ${k} needs a number ≥ ${min}, got ${argv[i]}`);
+      return v;
+    };
     if (k === '--json') a.json = true;
-    else if (k === '--quick') a.quick = true;
-    else if (k === '--threads') a.threads = Number(argv[++i]);
-    else if (k === '--models') a.models = argv[++i].split(',');
+    else if (k === '--quick') continue;
+    else if (k === '--threads') a.threads = Math.round(num(1));
+    else if (k === '--models') a.models = (argv[++i] ?? '').split(',');
+    else if (k === '--blocks') a.blocks = Math.round(num(1));
+    else if (k === '--seconds') a.seconds = num(0);
+    else if (k === '--steps-per-block') a.stepsPerBlock = Math.round(num(1));
+    else if (k === '--warmup') a.warmup = Math.round(num(0));
     else throw new Error(`bench: unknown option ${k}`);
   }
-  if (!(a.threads >= 1)) throw new Error('bench: --threads must be a positive integer');
+  const known = new Set(BENCH_CASES.map((c) => c.model));
+  for (const m of a.models ?? []) if (!known.has(m)) throw new Error(`bench: unknown model ${m} (${[...known].join(', ')})`);
   return a;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((p, q) => p - q);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+function timeKensa(step: () => number): number {
+  const t0 = performance.now();
+  step();
+  return performance.now() - t0;
 }
 
-/** A PyTorch process holding the same model, stepping on request (bench/torch_bench.py --serve). */
-class TorchPeer {
-  private readonly proc: ChildProcessWithoutNullStreams;
-  private readonly lines: AsyncIterableIterator<string>;
-  version = '';
-  private constructor(model: string, threads: number) {
-    const script = join(packageRoot(), 'bench', 'torch_bench.py');
-    this.proc = spawn('/usr/bin/python3', [script, model, '--serve', '--threads', String(threads)]);
-    let stderr = '';
-    this.proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    this.proc.on('exit', (code) => {
-      if (code) process.stderr.write(`PyTorch reference for ${model} exited with ${code}: ${stderr}\n`);
-    });
-    this.lines = createInterface({ input: this.proc.stdout })[Symbol.asyncIterator]();
+/** One pair, in the order the block asks for. */
+async function pair(step: () => number, torch: TorchPeer, torchFirst: boolean): Promise<Pair> {
+  if (torchFirst) {
+    const t = await torch.step();
+    return { torch: t, kensa: timeKensa(step) };
   }
-  static async start(model: string, threads: number): Promise<TorchPeer> {
-    const p = new TorchPeer(model, threads);
-    const ready = JSON.parse(await p.next()) as { torch: string };
-    p.version = ready.torch;
-    return p;
-  }
-  private async next(): Promise<string> {
-    const r = await this.lines.next();
-    if (r.done) throw new Error('PyTorch reference process ended early (is python3-torch installed for /usr/bin/python3?)');
-    return r.value;
-  }
-  async step(): Promise<number> {
-    this.proc.stdin.write('step\n');
-    return (JSON.parse(await this.next()) as { ms: number }).ms;
-  }
-  close(): void {
-    this.proc.stdin.end();
-  }
+  const k = timeKensa(step);
+  return { kensa: k, torch: await torch.step() };
 }
+
+const round = (v: number, digits: number): number => Number(v.toFixed(digits));
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   setNumThreads(args.threads);
-  const steps = args.quick ? 3 : 10;
-  const warmup = args.quick ? 1 : 3;
+  const runStart = performance.now();
+  if (args.quick && !args.json) console.log('--quick: indicative only (few short blocks); run without --quick for figures with intervals that hold');
   for (const c of BENCH_CASES) {
     if (args.models && !args.models.includes(c.model)) continue;
+    const started = performance.now();
+    const loadStart = loadavg()[0];
     const torch = await TorchPeer.start(c.model, args.threads);
     const { step, dispose } = c.setup();
-    const kensaSamples: number[] = [];
-    const torchSamples: number[] = [];
-    // alternate single steps so both engines see the same machine load
-    for (let i = 0; i < warmup + steps; i++) {
-      const t0 = performance.now();
-      step();
-      const k = performance.now() - t0;
-      const t = await torch.step();
-      if (i >= warmup) {
-        kensaSamples.push(k);
-        torchSamples.push(t);
-      }
+    let pairMs = 0;
+    for (let i = 0; i < args.warmup; i++) {
+      const p = await pair(step, torch, i % 2 === 1);
+      pairMs = p.kensa + p.torch;
+    }
+    if (pairMs === 0) {
+      const p = await pair(step, torch, false); // not counted: sizes the blocks when --warmup 0
+      pairMs = p.kensa + p.torch;
+    }
+    const perBlock = args.stepsPerBlock ??
+      Math.min(MAX_STEPS_PER_BLOCK, Math.max(1, Math.round((args.seconds * 1000) / (args.blocks * pairMs))));
+    const blocks: Pair[][] = [];
+    for (let b = 0; b < args.blocks; b++) {
+      const block: Pair[] = [];
+      for (let i = 0; i < perBlock; i++) block.push(await pair(step, torch, b % 2 === 1));
+      blocks.push(block);
     }
     torch.close();
     dispose();
-    const kensaMs = median(kensaSamples);
-    const torchMs = median(torchSamples);
+    const all = blocks.flat();
+    const kensaMs = median(all.map((p) => p.kensa));
+    const torchMs = median(all.map((p) => p.torch));
+    const iv = ratioInterval(blocks);
     const row = {
       model: c.model,
       description: c.description,
-      kensaMs: Number(kensaMs.toFixed(2)),
-      torchMs: Number(torchMs.toFixed(2)),
-      ratio: Number((kensaMs / torchMs).toFixed(3)),
+      kensaMs: round(kensaMs, 2),
+      torchMs: round(torchMs, 2),
+      ratio: round(iv.ratio, 3),
+      ratioLow: round(iv.low, 3),
+      ratioHigh: round(iv.high, 3),
+      interval: `${Math.round(iv.level * 100)} % two-stage bootstrap (blocks, then pairs) of the median paired ratio, ${iv.resamples} resamples, seed 1`,
       ...(c.itemsPerStep
         ? { kensaItemsPerS: Math.round((c.itemsPerStep * 1000) / kensaMs), torchItemsPerS: Math.round((c.itemsPerStep * 1000) / torchMs) }
         : {}),
-      steps,
-      warmup,
+      blocks: args.blocks,
+      stepsPerBlock: perBlock,
+      steps: all.length,
+      warmup: args.warmup,
+      quick: args.quick,
+      ...(args.quick ? { note: 'indicative only (--quick)' } : {}),
+      seconds: round((performance.now() - started) / 1000, 1),
+      load1: [round(loadStart, 2), round(loadavg()[0], 2)],
       threads: getNumThreads(),
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
       libtorch: libtorchVersion(),
       torch: torch.version,
     };
     if (args.json) console.log(JSON.stringify(row));
-    else console.log(`${row.model.padEnd(4)} kensa ${row.kensaMs.toFixed(1).padStart(8)} ms   PyTorch ${row.torchMs.toFixed(1).padStart(8)} ms   ratio ${row.ratio.toFixed(2)}   ${c.description}`);
+    else {
+      const ms = (v: number): string => v.toFixed(1).padStart(8);
+      console.log(
+        `${row.model.padEnd(4)} kensa ${ms(row.kensaMs)} ms   PyTorch ${ms(row.torchMs)} ms   ratio ${row.ratio.toFixed(2)} ` +
+          `(95 % ${row.ratioLow.toFixed(2)}–${row.ratioHigh.toFixed(2)}, ${row.blocks} blocks × ${perBlock} steps${args.quick ? ', indicative' : ''})   ${c.description}`,
+      );
+    }
   }
+  if (!args.json) console.log(`${((performance.now() - runStart) / 1000).toFixed(0)} s in all`);
 }
 
 main().catch((e: unknown) => {

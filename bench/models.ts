@@ -1,11 +1,12 @@
 // The benchmark's reference models, written with kensa's own nn modules; bench/torch_bench.py
 // builds the same models in PyTorch. Each case returns a closure that runs one training step.
-import { manualSeed, randn, randint, rand, tidy, keep, noGrad } from '../src/engine/index.js';
+import { manualSeed, randn, randint, rand, tidy, keep, noGrad, type Tensor } from '../src/engine/index.js';
 import { MetricNet } from '../src/methods/metric-learning/metric-net.js';
 import { featureClusteringLoss } from '../src/methods/unsupervised-seg/feature-clustering-loss.js';
 import { F } from '../src/nn/index.js';
-import { Adam, SGD } from '../src/optim/index.js';
+import { Adam, SGD, type Optimizer } from '../src/optim/index.js';
 import { MiniVgg, UNet, UnsupSegNet } from '../src/models/index.js';
+import { markPhase } from './op-profile.js';
 
 export interface BenchCase {
   model: string;
@@ -15,6 +16,30 @@ export interface BenchCase {
   /** Builds the model and data; returns one training step and a cleanup. */
   setup(): { step: () => number; dispose: () => void };
 }
+
+/** One training step: zero the gradients, loss, backward, loss value, optimizer update (phases marked for the profile). */
+function trainStep(opt: Optimizer<{ lr: number }>, loss: () => Tensor): () => number {
+  return () => {
+    markPhase('zeroGrad');
+    opt.zeroGrad();
+    const l = tidy(() => {
+      markPhase('forward');
+      const t = loss();
+      markPhase('backward');
+      t.backward();
+      markPhase('item');
+      return t.item();
+    });
+    markPhase('optimizer');
+    opt.step();
+    markPhase('end');
+    return l;
+  };
+}
+
+/** Length of the OPS chain and the size of its tensors. */
+export const OPS_CHAIN = 1000;
+export const OPS_SIZE = 64;
 
 /** One feature-clustering iteration (the method's own loss) on an H×W RGB image. */
 function featureClusteringCase(model: string, description: string, height: number, width: number): BenchCase {
@@ -27,16 +52,7 @@ function featureClusteringCase(model: string, description: string, height: numbe
       const opt = new SGD(net.parameters(), { lr: 0.1, momentum: 0.9 });
       const x = keep(rand([1, 3, height, width]));
       return {
-        step: () => {
-          opt.zeroGrad();
-          const l = tidy(() => {
-            const { loss } = featureClusteringLoss(net.forward(x));
-            loss.backward();
-            return loss.item();
-          });
-          opt.step();
-          return l;
-        },
+        step: trainStep(opt, () => featureClusteringLoss(net.forward(x)).loss),
         dispose: () => x.dispose(),
       };
     },
@@ -59,16 +75,7 @@ export const BENCH_CASES: BenchCase[] = [
       const x = keep(randn([64, 3, 32, 32]));
       const y = keep(randint(0, 10, [64]));
       return {
-        step: () => {
-          opt.zeroGrad();
-          const l = tidy(() => {
-            const loss = F.crossEntropy(net.forward(x), y);
-            loss.backward();
-            return loss.item();
-          });
-          opt.step();
-          return l;
-        },
+        step: trainStep(opt, () => F.crossEntropy(net.forward(x), y)),
         dispose: () => [x, y].forEach((t) => t.dispose()),
       };
     },
@@ -83,16 +90,7 @@ export const BENCH_CASES: BenchCase[] = [
       const x = keep(randn([4, 1, 128, 128]));
       const y = keep(tidy(() => rand([4, 1, 128, 128]).gt(0.5).float()));
       return {
-        step: () => {
-          opt.zeroGrad();
-          const l = tidy(() => {
-            const loss = F.binaryCrossEntropyWithLogits(net.forward(x), y);
-            loss.backward();
-            return loss.item();
-          });
-          opt.step();
-          return l;
-        },
+        step: trainStep(opt, () => F.binaryCrossEntropyWithLogits(net.forward(x), y)),
         dispose: () => [x, y].forEach((t) => t.dispose()),
       };
     },
@@ -110,16 +108,7 @@ export const BENCH_CASES: BenchCase[] = [
       const x = keep(randn([64, 1, 32, 32]));
       const y = keep(randint(0, 4, [64]));
       return {
-        step: () => {
-          opt.zeroGrad();
-          const l = tidy(() => {
-            const loss = net.head.loss(net.embed(x), y);
-            loss.backward();
-            return loss.item();
-          });
-          opt.step();
-          return l;
-        },
+        step: trainStep(opt, () => net.head.loss(net.embed(x), y)),
         dispose: () => [x, y].forEach((t) => t.dispose()),
       };
     },
@@ -136,6 +125,34 @@ export const BENCH_CASES: BenchCase[] = [
       return {
         step: () => noGrad(() => tidy(() => void net.embed(x))) ?? 0,
         dispose: () => x.dispose(),
+      };
+    },
+  },
+  {
+    model: 'OPS',
+    description: `per-op overhead: ${OPS_CHAIN} adds on ${OPS_SIZE}-element tensors, forward + backward`,
+    setup() {
+      manualSeed(0);
+      const x = keep(randn([OPS_SIZE]).requiresGrad_());
+      const y = keep(randn([OPS_SIZE]));
+      return {
+        step: () => {
+          markPhase('zeroGrad');
+          x.zeroGrad();
+          const l = tidy(() => {
+            markPhase('forward');
+            let h = x;
+            for (let i = 0; i < OPS_CHAIN; i++) h = h.add(y);
+            const loss = h.sum();
+            markPhase('backward');
+            loss.backward();
+            markPhase('item');
+            return loss.item();
+          });
+          markPhase('end');
+          return l;
+        },
+        dispose: () => [x, y].forEach((t) => t.dispose()),
       };
     },
   },

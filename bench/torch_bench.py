@@ -5,11 +5,18 @@ usage: /usr/bin/python3 bench/torch_bench.py MODEL --steps N --warmup W --thread
 prints one JSON object: {"model", "torchMs" (median ms per step), "samples": [...]}
 
 With --serve it builds the model, prints {"ready": true, ...}, then runs one timed training step
-per "step" line read from stdin and answers each with {"ms": ...}; kensa's benchmark uses this to
-alternate kensa and PyTorch steps so both see the same machine load.
+per "step" line read from stdin and answers each with {"ms": ...} (a "phases" line also times each
+phase: {"ms": ..., "phaseMs": {...}}); kensa's benchmark uses this to alternate kensa and PyTorch
+steps so both see the same machine load.
+
+With --profile it runs the warm-up steps, then --steps steps under torch.autograd.profiler.profile and
+prints {"phaseMs": {...}, "ops": [...]}, averaged over --steps steps: per step phase (zeroGrad, forward, backward, item,
+optimizer) its wall time and the operators called directly in it, with counts, inclusive CPU
+time and allocated bytes (bench/profile.ts sets this beside kensa's own profile of the same step).
 """
 import sys
 import argparse
+import contextlib
 import os
 import json
 import statistics
@@ -66,8 +73,44 @@ def unsup_net(q=100):
                          nn.Conv2d(q, q, 1), nn.BatchNorm2d(q))
 
 
+OPS_CHAIN, OPS_SIZE = 1000, 64  # bench/models.ts OPS_CHAIN, OPS_SIZE
+
+
+def no_phase(_name):
+    return contextlib.nullcontext()
+
+
+def timed_phase(into):
+    """A phase(name) that adds each phase's wall time, ms, to into[name]."""
+    @contextlib.contextmanager
+    def phase(name):
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            into[name] = into.get(name, 0.0) + (time.perf_counter() - t0) * 1000
+    return phase
+
+
 def setup(model):
+    """Returns step(phase): one training step; phase(name) is a context manager around each part."""
     torch.manual_seed(0)
+    if model == 'OPS':
+        x, y = torch.randn(OPS_SIZE, requires_grad=True), torch.randn(OPS_SIZE)
+
+        def ops_step(phase=no_phase):
+            with phase('zeroGrad'):
+                x.grad = None
+            with phase('forward'):
+                h = x
+                for _ in range(OPS_CHAIN):
+                    h = h.add(y)
+                loss = h.sum()
+            with phase('backward'):
+                loss.backward()
+            with phase('item'):
+                return loss.item()
+        return ops_step
     if model == 'M1':
         net = mini_vgg()
         opt = torch.optim.Adam(net.parameters(), lr=1e-3)
@@ -102,8 +145,8 @@ def setup(model):
         if model == 'M5':  # embedding only: eval-mode forward without gradients
             net.eval()
 
-            def embed():
-                with torch.no_grad():
+            def embed(phase=no_phase):
+                with torch.no_grad(), phase('forward'):
                     net.embed(x)
                 return 0.0
             return embed
@@ -112,13 +155,55 @@ def setup(model):
         raise SystemExit(f'unknown model {model}')
     net.train()
 
-    def step():
-        opt.zero_grad()
-        loss = loss_fn()
-        loss.backward()
-        opt.step()
-        return loss.item()
+    def step(phase=no_phase):
+        with phase('zeroGrad'):
+            opt.zero_grad()
+        with phase('forward'):
+            loss = loss_fn()
+        with phase('backward'):
+            loss.backward()
+        with phase('item'):
+            value = loss.item()
+        with phase('optimizer'):
+            opt.step()
+        return value
     return step
+
+
+def profile(step, steps):
+    """Steps under the autograd profiler: per step, phase wall times and each phase's direct operators."""
+    from torch.autograd import profiler
+    names = ('zeroGrad', 'forward', 'backward', 'item', 'optimizer')
+    with profiler.profile(profile_memory=True) as prof:
+        for _ in range(steps):
+            step(lambda name: profiler.record_function('phase::' + name))
+    phase_ms, ops = {}, {}
+    for ev in prof.function_events:
+        if not ev.name.startswith('phase::'):
+            continue
+        phase = ev.name[len('phase::'):]
+        phase_ms[phase] = phase_ms.get(phase, 0.0) + ev.cpu_time_total / 1000
+        for child in ev.cpu_children:
+            key = (phase, child.name)
+            o = ops.setdefault(key, {'phase': phase, 'name': child.name, 'calls': 0, 'ms': 0.0, 'bytes': 0})
+            o['calls'] += 1
+            o['ms'] += child.cpu_time_total / 1000
+            o['bytes'] += max(0, child.cpu_memory_usage)
+    allocs = sum(1 for ev in prof.function_events if ev.name == '[memory]')
+    kernels = {}
+    for ev in prof.key_averages():
+        if ev.key.startswith('phase::') or ev.key == '[memory]':
+            continue
+        kernels[ev.key] = {'name': ev.key, 'calls': ev.count, 'selfMs': ev.self_cpu_time_total / 1000}
+    per = lambda v: v / steps
+    for o in ops.values():
+        o['calls'], o['ms'], o['bytes'] = per(o['calls']), per(o['ms']), per(o['bytes'])
+    for o in kernels.values():
+        o['calls'], o['selfMs'] = per(o['calls']), per(o['selfMs'])
+    return {'steps': steps, 'phaseMs': {n: per(phase_ms[n]) for n in names if n in phase_ms},
+            'ops': sorted(ops.values(), key=lambda o: -o['ms']),
+            'selfTimes': sorted(kernels.values(), key=lambda o: -o['selfMs']),
+            'memoryEvents': per(allocs)}
 
 
 def main():
@@ -128,17 +213,29 @@ def main():
     ap.add_argument('--warmup', type=int, default=3)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--serve', action='store_true')
+    ap.add_argument('--profile', action='store_true')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     step = setup(a.model)
+    if a.profile:
+        for _ in range(a.warmup):
+            step()
+        print(json.dumps({'model': a.model, 'torch': torch.__version__, 'threads': torch.get_num_threads(),
+                          **profile(step, a.steps)}))
+        return
     if a.serve:
         print(json.dumps({'ready': True, 'torch': torch.__version__, 'threads': torch.get_num_threads()}), flush=True)
         for line in sys.stdin:
-            if line.strip() != 'step':
+            cmd = line.strip()
+            if cmd not in ('step', 'phases'):
                 break
+            phase_ms = {}
             t0 = time.perf_counter()
-            step()
-            print(json.dumps({'ms': (time.perf_counter() - t0) * 1000}), flush=True)
+            step(timed_phase(phase_ms) if cmd == 'phases' else no_phase)
+            reply = {'ms': (time.perf_counter() - t0) * 1000}
+            if cmd == 'phases':
+                reply['phaseMs'] = phase_ms
+            print(json.dumps(reply), flush=True)
         return
     for _ in range(a.warmup):
         step()

@@ -53,24 +53,37 @@ export abstract class Optimizer<H extends { lr: number }> {
 
   /** Applies one update to every parameter that has a gradient. */
   step(): void {
-    let idx = 0;
+    let base = 0;
     noGrad(() => {
       for (const g of this.groups) {
-        for (const p of g.params) {
-          const i = idx++;
-          tidy(() => {
+        const first = base;
+        base += g.params.length;
+        tidy(() => {
+          // parameters with a gradient, batched by their step count (equal unless some missed steps)
+          const batches = new Map<number, { params: Tensor[]; grads: Tensor[]; states: Map<string, Tensor>[] }>();
+          g.params.forEach((p, j) => {
             const grad = p.grad;
             if (grad === undefined) return;
-            this.steps[i] += 1;
-            this.update(p, grad, g.hyper, this.state[i], this.steps[i]);
+            const i = first + j;
+            const step = ++this.steps[i];
+            let b = batches.get(step);
+            if (b === undefined) batches.set(step, (b = { params: [], grads: [], states: [] }));
+            b.params.push(p);
+            b.grads.push(grad);
+            b.states.push(this.state[i]);
           });
-        }
+          for (const [step, b] of batches) this.updateMany(b.params, b.grads, g.hyper, b.states, step);
+        });
       }
     });
   }
 
-  /** One parameter's update, inside noGrad and tidy; keep() any new state tensor. */
-  protected abstract update(p: Tensor, grad: Tensor, h: H, state: Map<string, Tensor>, step: number): void;
+  /**
+   * Updates the parameters of one group that share a step count, inside noGrad and tidy (one
+   * call per group, so multi-tensor operators can update the whole list at once); keep() any new
+   * state tensor (persistent()). states[k] holds params[k]'s state tensors.
+   */
+  protected abstract updateMany(params: Tensor[], grads: Tensor[], h: H, states: Map<string, Tensor>[], step: number): void;
 
   /** New persistent state tensor (survives the step's tidy). */
   protected persistent(t: Tensor): Tensor {

@@ -1,6 +1,8 @@
 // Stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay, following
-// torch.optim.SGD's update rule.
+// torch.optim.SGD's update rule; a group's parameters are updated together with multi-tensor
+// operators (the same arithmetic per tensor as the single-tensor rule).
 import { Tensor } from '../engine/tensor.js';
+import { foreachAdd, foreachAdd_, foreachMul_, foreachNeg } from '../engine/tensor-foreach.js';
 import { Optimizer } from './optimizer.js';
 
 export interface SGDOptions {
@@ -21,19 +23,27 @@ export class SGD extends Optimizer<H> {
       throw new Error('SGD: Nesterov momentum needs momentum > 0 and zero dampening');
     }
   }
-  protected update(p: Tensor, grad: Tensor, h: H, state: Map<string, Tensor>): void {
-    let d = h.maximize ? grad.neg() : grad;
-    if (h.weightDecay !== 0) d = d.add(p, h.weightDecay);
+  protected updateMany(ps: Tensor[], grads: Tensor[], h: H, states: Map<string, Tensor>[]): void {
+    let d = h.maximize ? foreachNeg(grads) : grads;
+    if (h.weightDecay !== 0) d = foreachAdd(d, ps, h.weightDecay);
     if (h.momentum !== 0) {
-      let buf = state.get('momentum_buffer');
-      if (buf === undefined) {
-        buf = this.persistent(d.clone().detach());
-        state.set('momentum_buffer', buf);
-      } else {
-        buf.mul_(h.momentum).add_(d, 1 - h.dampening);
-      }
-      d = h.nesterov ? d.add(buf, h.momentum) : buf;
+      const old: Tensor[] = [];
+      const oldD: Tensor[] = [];
+      const bufs = d.map((dk, k) => {
+        let buf = states[k].get('momentum_buffer');
+        if (buf === undefined) {
+          buf = this.persistent(dk.clone().detach());
+          states[k].set('momentum_buffer', buf);
+        } else {
+          old.push(buf);
+          oldD.push(dk);
+        }
+        return buf;
+      });
+      foreachMul_(old, h.momentum);
+      foreachAdd_(old, oldD, 1 - h.dampening);
+      d = h.nesterov ? foreachAdd(d, bufs, h.momentum) : bufs;
     }
-    p.add_(d, -h.lr);
+    foreachAdd_(ps, d, -h.lr);
   }
 }

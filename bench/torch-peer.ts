@@ -1,0 +1,46 @@
+// The PyTorch side of a benchmark run: a process holding the same model (bench/torch_bench.py
+// --serve) that runs one timed step per request, so kensa and PyTorch steps can alternate.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { packageRoot } from '../src/util/data-root.js';
+
+/** A PyTorch process holding the same model, stepping on request (bench/torch_bench.py --serve). */
+export class TorchPeer {
+  private readonly proc: ChildProcessWithoutNullStreams;
+  private readonly lines: AsyncIterableIterator<string>;
+  version = '';
+  private constructor(model: string, threads: number) {
+    const script = join(packageRoot(), 'bench', 'torch_bench.py');
+    this.proc = spawn('/usr/bin/python3', [script, model, '--serve', '--threads', String(threads)]);
+    let stderr = '';
+    this.proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    this.proc.on('exit', (code) => {
+      if (code) process.stderr.write(`PyTorch reference for ${model} exited with ${code}: ${stderr}\n`);
+    });
+    this.lines = createInterface({ input: this.proc.stdout })[Symbol.asyncIterator]();
+  }
+  static async start(model: string, threads: number): Promise<TorchPeer> {
+    const p = new TorchPeer(model, threads);
+    const ready = JSON.parse(await p.next()) as { torch: string };
+    p.version = ready.torch;
+    return p;
+  }
+  private async next(): Promise<string> {
+    const r = await this.lines.next();
+    if (r.done) throw new Error('PyTorch reference process ended early (is python3-torch installed for /usr/bin/python3?)');
+    return r.value;
+  }
+  async step(): Promise<number> {
+    this.proc.stdin.write('step\n');
+    return (JSON.parse(await this.next()) as { ms: number }).ms;
+  }
+  /** One step with each phase timed (zeroGrad, forward, backward, item, optimizer), ms. */
+  async phases(): Promise<{ ms: number; phaseMs: Record<string, number> }> {
+    this.proc.stdin.write('phases\n');
+    return JSON.parse(await this.next()) as { ms: number; phaseMs: Record<string, number> };
+  }
+  close(): void {
+    this.proc.stdin.end();
+  }
+}
