@@ -31,3 +31,5 @@ export { DataLoader } from './loader.js';
 export type { ItemSource, LoadContext, LoaderOptions } from './loader.js';
 export { labelledImageSource, pairSource, tileSource, volumeSliceSource } from './sources.js';
 export type { SliceItem, SourceOptions, TileSourceOptions, VolumeSliceSourceOptions } from './sources.js';
+export { jitterOffset, patchSource, patchStepMm } from './patch-source.js';
+export type { PatchItem, PatchSourceOptions } from './patch-source.js';
