@@ -7,11 +7,13 @@ import { evalSegmentationCommand } from './commands/eval-segmentation.js';
 import { metricOpensetEvalCommand } from './commands/metric-openset-eval.js';
 import { metricTrainCommand } from './commands/metric-train.js';
 import { metricIdentifyCommand } from './commands/metric-identify.js';
+import { cycleganTrainCommand } from './commands/cyclegan-train.js';
+import { cycleganTranslateCommand } from './commands/cyclegan-translate.js';
 import { classifyTrainCommand } from './commands/classify-train.js';
 import { classifyEvalCommand } from './commands/classify-eval.js';
 import { classifyPredictCommand } from './commands/classify-predict.js';
 
-export const COMMANDS: AnyCommand[] = [demoCommand, infoCommand, segmentCommand, evalSegmentationCommand, metricOpensetEvalCommand, metricTrainCommand, metricIdentifyCommand, classifyTrainCommand, classifyEvalCommand, classifyPredictCommand];
+export const COMMANDS: AnyCommand[] = [demoCommand, infoCommand, segmentCommand, evalSegmentationCommand, metricOpensetEvalCommand, metricTrainCommand, metricIdentifyCommand, cycleganTrainCommand, cycleganTranslateCommand, classifyTrainCommand, classifyEvalCommand, classifyPredictCommand];
 
 /** The command named by the first one or two words of argv, and how many words it took. */
 export function findCommand(argv: string[]): { cmd: AnyCommand; words: number } | undefined {

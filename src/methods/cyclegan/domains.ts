@@ -81,7 +81,7 @@ export interface DomainSplit {
 
 /** Split by group, stratified by domain, under a seed (the classifier's split rule: splitItems). */
 export function splitDomains(set: ImageSet, o: { valFraction: number; testFraction: number; seed: number }): DomainSplit {
-  const fractions: [number, number, number] = [1 - o.valFraction - o.testFraction, o.valFraction, o.testFraction];
+  const fractions: [number, number, number] = [Number((1 - o.valFraction - o.testFraction).toFixed(12)), o.valFraction, o.testFraction];
   if (!(fractions[0] > 0)) throw new OptionError('--val-fraction', `with --test-fraction leaves no training images (${o.valFraction} + ${o.testFraction} ≥ 1)`);
   const idx = Array.from({ length: set.count }, (_, i) => i);
   const s = splitItems(idx, { fractions, seed: o.seed, groupBy: (i) => set.groups[i], stratifyBy: (i) => set.labels[i] });

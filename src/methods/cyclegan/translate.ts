@@ -31,7 +31,7 @@ export function translateImages(g: CycleGanGenerator, images: Tensor, batchSize 
   }
 }
 
-/** One row per sample pair: A, G(A), F(G(A)), B, F(B), G(F(B)), titled with the domain names. */
+/** One row per sample pair: A, G(A), F(G(A)), B, F(B), G(F(B)) (G: A → B, F: B → A). */
 export function sampleGrid(nets: CycleGanNets, a: ImageSet, b: ImageSet, names: { a: string; b: string }, count = 3, device = 'cpu'): ImageGridData {
   const n = Math.min(count, a.count, b.count);
   const idx = Array.from({ length: n }, (_, i) => Math.floor((i * a.count) / n));
@@ -44,7 +44,7 @@ export function sampleGrid(nets: CycleGanNets, a: ImageSet, b: ImageSet, names: 
     return [xa, ga, translateImages(nets.gB2A, ga), xb, fb, translateImages(nets.gA2B, fb)].map((t) => t.cpu().contiguous().data() as Float32Array);
   });
   const { a: A, b: B } = names;
-  const titles = [A, `${A}→${B}`, `${A}→${B}→${A}`, B, `${B}→${A}`, `${B}→${A}→${B}`];
+  const titles = [`A: ${A}`, 'G(A)', 'F(G(A))', `B: ${B}`, 'F(B)', 'G(F(B))'];
   const s = a.size;
   const per = a.channels * s * s;
   const images: ImageGridData['images'] = [];
