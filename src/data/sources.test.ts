@@ -31,6 +31,7 @@ test('labelledImageSource: prepare then seeded transform; same seed, same batche
       return out;
     };
     const a = await run(1);
+    assert.equal(a.length, 2, '6 images in batches of 4: 2 batches');
     assert.deepEqual(await run(1), a);
     assert.notDeepEqual(await run(2), a);
     // z-scored per image: each image's values have mean 0
@@ -70,7 +71,9 @@ test('ixi-t1-age: axial slices (axis 1) of young and old subjects batch with the
     const file = (await readdir(join(age.path!, group))).filter((f) => f.endsWith('.nii.gz')).sort()[0];
     const path = join(age.path!, group, file);
     const vol = await readNifti(path);
+    const before = items.length;
     for (const index of sliceIndices(vol, { axis: 1, threshold: 50, minForeground: 0.1 })) items.push({ path, axis: 1, index, label });
+    assert.ok(items.length - before >= 10, `${group}: ${items.length - before} foreground slices in ${file}`);
   }
   const loader = new DataLoader(volumeSliceSource(items), { batchSize: 32, order: 'balanced', seed: 4 });
   let n = 0;
@@ -80,5 +83,6 @@ test('ixi-t1-age: axial slices (axis 1) of young and old subjects batch with the
     n += b.indices.length;
     b.dispose();
   }
+  assert.ok(n > 0);
   assert.equal(n, items.length);
 });

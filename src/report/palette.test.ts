@@ -1,3 +1,4 @@
+// ΔE*ab comes from color.ts, whose sRGB → CIELAB conversion is pinned to known answers in color.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deltaE } from './color.js';
