@@ -96,6 +96,14 @@ test('cyclegan train (2 epochs) → report with sample grids; resume after an in
     assert.equal(tj.count, 6);
     assert.deepEqual([tj.from, tj.to], ['discs', 'squares']);
     assert.match(readFileSync(join(tr, 'report.html'), 'utf8'), /translations/);
+    // a NIfTI volume is read as training volumes are: axial slices round(0.4·19) = 8 … round(0.6·19) = 11
+    const vol = join(dir, 'vol.nii.gz');
+    await writeNifti(vol, syntheticVolume([20, 20, 20], (x, y, z) => ((x - 10) ** 2 + (y - 10) ** 2 < 25 + z ? 200 : 20)));
+    const tv = kensa('cyclegan', 'translate', vol, '--model', out, '--direction', 'b2a', '--out', join(dir, 'tv'), '--json', '--quiet');
+    assert.equal(tv.code, 0, tv.stderr);
+    const vj = JSON.parse(tv.stdout) as { images: { slice: number; output: string }[] };
+    assert.deepEqual(vj.images.map((i) => i.slice), [8, 9, 10, 11]);
+    assert.match(vj.images[0].output, /vol-slice008\.png$/);
     const model = loadCycleGanRun(out);
     try {
       assert.equal(model.size, 32);
