@@ -5,8 +5,11 @@ import sharp from 'sharp';
 import { dataRoot, dataset } from '../util/data-root.js';
 import { fileInfo } from './file-info.js';
 import { writeNifti } from './nifti-write.js';
-import { tempDir } from './io-fixtures-support.js';
+import { fixture, tempDir } from './io-fixtures-support.js';
 
+// Shapes, dtypes and spacings as the reference readers report them: PIL/sharp image sizes, nibabel
+// (tests/fixtures/io/nifti.json) and pydicom's PixelSpacing (tests/fixtures/io/dicom.json), both
+// written by scripts/gen-io-fixtures.py; the last test below checks the DICOM ones against that file.
 const cases: Array<[string, unknown]> = [
   ['em-isbi2012/images/0.png', { kind: 'image', shape: [512, 512, 1], dtype: 'uint8' }],
   ['em-epfl-features/axon/training0000.png', { kind: 'image', shape: [768, 1024, 2], dtype: 'uint8' }],
@@ -16,6 +19,13 @@ const cases: Array<[string, unknown]> = [
   ['dicom-small/CT_small.dcm', { kind: 'dicom', shape: [128, 128], dtype: 'int16', spacing: [0.661468, 0.661468] }],
   ['dicom-small/nibabel_0.dcm', { kind: 'dicom', shape: [256, 256], dtype: 'uint16', spacing: [1.796875, 1.796875] }],
 ];
+
+test('fileInfo cases: the DICOM spacings above are the pydicom fixture values', () => {
+  const ref = fixture<{ pixelSpacing: number[] }>('dicom');
+  for (const [rel, want] of cases) {
+    if ((want as { kind: string }).kind === 'dicom') assert.deepEqual((want as { spacing: number[] }).spacing, ref[rel].pixelSpacing, rel);
+  }
+});
 
 for (const [rel, want] of cases) {
   const ds = dataset(rel.split('/')[0]);
