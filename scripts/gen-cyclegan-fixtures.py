@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """Reference CycleGAN training steps for src/methods/cyclegan (run with Debian's /usr/bin/python3
-and python3-torch 1.13). The networks and the update are written out below from Zhu et al. 2017
-(arXiv 1703.10593) and the layer layout of the authors' public implementation (ResNet generator:
-reflection pad, c7s1, two stride-2 convs, residual blocks, two transposed convs, c7s1, tanh;
-70x70 PatchGAN; instance norm without affine parameters; LSGAN; cycle L1 x10 each way; identity
-L1 x0.5x10; Adam 2e-4, betas (0.5, 0.999); one generator update with the discriminators frozen,
-then one discriminator update on detached fakes, loss (real + fake) / 2).
+and python3-torch 1.13). The networks and the update come from scripts/torchref/cyclegan_step.py,
+written out there from Zhu et al. 2017 (arXiv 1703.10593) and the layer layout of the authors'
+public implementation (ResNet generator: reflection pad, c7s1, two stride-2 convs, residual blocks,
+two transposed convs, c7s1, tanh; 70x70 PatchGAN; instance norm without affine parameters; LSGAN;
+cycle L1 x10 each way; identity L1 x0.5x10; Adam 2e-4, betas (0.5, 0.999); one generator update
+with the discriminators frozen, then one discriminator update on detached fakes, loss (real +
+fake) / 2).
 
 A tiny pair of networks (32x32 grey images, ngf 4, one residual block, ndf 4, three layers) with
 seeded weights takes two steps on seeded images, the image pool switched off. Written: initial
@@ -25,60 +26,9 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), 'torchref'))
 import st  # noqa: E402
+from cyclegan_step import Discriminator, Generator, d_loss, generator_terms, train_step  # noqa: E402
 
 torch.set_num_threads(1)
-
-
-def norm(c):
-    return nn.InstanceNorm2d(c, affine=False, track_running_stats=False)
-
-
-class ResBlock(nn.Module):
-    def __init__(self, dim):
-        super().__init__()
-        self.conv_block = nn.Sequential(
-            nn.ReflectionPad2d(1), nn.Conv2d(dim, dim, 3), norm(dim), nn.ReLU(True),
-            nn.ReflectionPad2d(1), nn.Conv2d(dim, dim, 3), norm(dim))
-
-    def forward(self, x):
-        return x + self.conv_block(x)
-
-
-class Generator(nn.Module):
-    def __init__(self, in_c=1, out_c=1, ngf=64, blocks=9, upsample='transpose'):
-        super().__init__()
-        layers = [nn.ReflectionPad2d(3), nn.Conv2d(in_c, ngf, 7), norm(ngf), nn.ReLU(True)]
-        for i in range(2):
-            w = ngf * 2 ** i
-            layers += [nn.Conv2d(w, 2 * w, 3, stride=2, padding=1), norm(2 * w), nn.ReLU(True)]
-        layers += [ResBlock(ngf * 4) for _ in range(blocks)]
-        for i in range(2, 0, -1):
-            w = ngf * 2 ** i
-            if upsample == 'transpose':
-                layers += [nn.ConvTranspose2d(w, w // 2, 3, stride=2, padding=1, output_padding=1)]
-            else:
-                layers += [nn.Upsample(scale_factor=2, mode=upsample), nn.ReflectionPad2d(1), nn.Conv2d(w, w // 2, 3)]
-            layers += [norm(w // 2), nn.ReLU(True)]
-        layers += [nn.ReflectionPad2d(3), nn.Conv2d(ngf, out_c, 7), nn.Tanh()]
-        self.model = nn.Sequential(*layers)
-
-    def forward(self, x):
-        return self.model(x)
-
-
-class Discriminator(nn.Module):
-    def __init__(self, in_c=1, ndf=64, n_layers=3):
-        super().__init__()
-        layers = [nn.Conv2d(in_c, ndf, 4, stride=2, padding=1), nn.LeakyReLU(0.2, True)]
-        mult = 1
-        for n in range(1, n_layers + 1):
-            prev, mult = mult, min(2 ** n, 8)
-            layers += [nn.Conv2d(ndf * prev, ndf * mult, 4, stride=2 if n < n_layers else 1, padding=1), norm(ndf * mult), nn.LeakyReLU(0.2, True)]
-        layers += [nn.Conv2d(ndf * mult, 1, 4, stride=1, padding=1)]
-        self.model = nn.Sequential(*layers)
-
-    def forward(self, x):
-        return self.model(x)
 
 
 def seeded_(net, gen, std=0.1):
@@ -102,53 +52,6 @@ def free_params(net, prefix):
             if not isinstance(nxt, nn.InstanceNorm2d):
                 names.append(f'{prefix}.{name}.bias')
     return names
-
-
-def gan(pred, real, mode):
-    target = torch.full_like(pred, 1.0 if real else 0.0)
-    return F.mse_loss(pred, target) if mode == 'lsgan' else F.binary_cross_entropy_with_logits(pred, target)
-
-
-def generator_terms(nets, real_a, real_b, lam=10.0, lam_idt=0.5, mode='lsgan'):
-    fake_b = nets['gA2B'](real_a)
-    rec_a = nets['gB2A'](fake_b)
-    fake_a = nets['gB2A'](real_b)
-    rec_b = nets['gA2B'](fake_a)
-    t = {
-        'idtB': F.l1_loss(nets['gA2B'](real_b), real_b) * lam * lam_idt,
-        'idtA': F.l1_loss(nets['gB2A'](real_a), real_a) * lam * lam_idt,
-        'advA2B': gan(nets['dB'](fake_b), True, mode),
-        'advB2A': gan(nets['dA'](fake_a), True, mode),
-        'cycleA': F.l1_loss(rec_a, real_a) * lam,
-        'cycleB': F.l1_loss(rec_b, real_b) * lam,
-    }
-    return t, fake_a, fake_b
-
-
-def d_loss(d, real, fake, mode='lsgan'):
-    return (gan(d(real), True, mode) + gan(d(fake.detach()), False, mode)) * 0.5
-
-
-def train_step(nets, opt_g, opt_d, real_a, real_b):
-    for k in ('dA', 'dB'):
-        for p in nets[k].parameters():
-            p.requires_grad_(False)
-    opt_g.zero_grad()
-    t, fake_a, fake_b = generator_terms(nets, real_a, real_b)
-    sum(t.values()).backward()
-    opt_g.step()
-    for k in ('dA', 'dB'):
-        for p in nets[k].parameters():
-            p.requires_grad_(True)
-    opt_d.zero_grad()
-    loss_db = d_loss(nets['dB'], real_b, fake_b)
-    loss_da = d_loss(nets['dA'], real_a, fake_a)
-    (loss_da + loss_db).backward()
-    opt_d.step()
-    out = {k: v.item() for k, v in t.items()}
-    out['dA'] = loss_da.item()
-    out['dB'] = loss_db.item()
-    return out
 
 
 def state(nets):
