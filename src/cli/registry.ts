@@ -12,8 +12,9 @@ import { cycleganTranslateCommand } from './commands/cyclegan-translate.js';
 import { classifyTrainCommand } from './commands/classify-train.js';
 import { classifyEvalCommand } from './commands/classify-eval.js';
 import { classifyPredictCommand } from './commands/classify-predict.js';
+import { explainCommand } from './commands/explain.js';
 
-export const COMMANDS: AnyCommand[] = [demoCommand, infoCommand, segmentCommand, evalSegmentationCommand, metricOpensetEvalCommand, metricTrainCommand, metricIdentifyCommand, cycleganTrainCommand, cycleganTranslateCommand, classifyTrainCommand, classifyEvalCommand, classifyPredictCommand];
+export const COMMANDS: AnyCommand[] = [demoCommand, infoCommand, segmentCommand, evalSegmentationCommand, metricOpensetEvalCommand, metricTrainCommand, metricIdentifyCommand, cycleganTrainCommand, cycleganTranslateCommand, classifyTrainCommand, classifyEvalCommand, classifyPredictCommand, explainCommand];
 
 /** The command named by the first one or two words of argv, and how many words it took. */
 export function findCommand(argv: string[]): { cmd: AnyCommand; words: number } | undefined {

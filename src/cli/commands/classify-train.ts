@@ -27,7 +27,7 @@ export interface ClassifyTrainOptions extends ImageSetCliOptions {
   /** @default true */ balanced: boolean;
   /** @default 0 */ labelSmoothing: number;
   /** Fraction of each class's groups for validation. @default 0.15 */ valFraction: number;
-  /** Fraction of each class's groups for testing. @default 0.2 */ testFraction: number;
+  /** Fraction of each class's groups for testing. @default 0.15 */ testFraction: number;
   /** @default false */ resume: boolean;
 }
 
@@ -48,7 +48,7 @@ export const classifyTrainCommand = defineCommand<ClassifyTrainOptions>({
     balanced: { kind: 'boolean', description: 'class-balanced sampling', default: true },
     labelSmoothing: { kind: 'number', description: 'label smoothing of the cross-entropy', default: 0, min: 0, max: 0.5 },
     valFraction: { kind: 'number', description: "fraction of each class's subjects (files) for validation", default: 0.15, min: 0.01, max: 0.9 },
-    testFraction: { kind: 'number', description: "fraction of each class's subjects (files) for testing", default: 0.2, min: 0, max: 0.9 },
+    testFraction: { kind: 'number', description: "fraction of each class's subjects (files) for testing", default: 0.15, min: 0, max: 0.9 },
     resume: { kind: 'boolean', description: 'continue from the last checkpoint in --out', default: false },
   },
   async run(o, _args, ctx) {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeNifti } from '../../io/index.js';
 import { Rng } from '../../data/rng.js';
+import { writeHeadSet as makeSet } from '../../testing/synthetic-heads.js';
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 function kensa(...args: string[]): { code: number; stdout: string; stderr: string } {
@@ -25,36 +26,6 @@ async function killedAfter(args: string[], marker: string): Promise<void> {
   while (!existsSync(marker) && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
   child.kill('SIGKILL');
   await exited;
-}
-
-const N = 24; // volume side
-/**
- * A 24³ "head": a noisy sphere of radius 9 (value ~100); class 'big' has a dark central blob of
- * radius 5 (a ventricle), 'small' one of radius 2, both jittered ±1.5 voxels; the blob shows in
- * every axial slice of the middle third.
- */
-async function subject(path: string, big: boolean, rng: Rng): Promise<void> {
-  const data = new Float32Array(N * N * N);
-  const r = big ? 5 : 2;
-  const [cx, cy] = [12 + (rng.next() - 0.5) * 3, 12 + (rng.next() - 0.5) * 3];
-  for (let z = 0; z < N; z++) {
-    for (let y = 0; y < N; y++) {
-      for (let x = 0; x < N; x++) {
-        const head = (x - 12) ** 2 + (y - 12) ** 2 + (z - 12) ** 2 <= 81;
-        const blob = (x - cx) ** 2 + (y - cy) ** 2 <= r * r && Math.abs(z - 12) <= 5;
-        data[x + N * (y + N * z)] = head ? (blob ? 20 : 100) + (rng.next() - 0.5) * 30 : 0;
-      }
-    }
-  }
-  await writeNifti(path, { shape: [N, N, N], affine: [[2, 0, 0, 0], [0, 2, 0, 0], [0, 0, 2, 0], [0, 0, 0, 1]], data }, { dtype: 'float32' });
-}
-
-async function makeSet(root: string, perClass: number, seed: number): Promise<void> {
-  const rng = new Rng(seed);
-  for (const cls of ['big', 'small']) {
-    mkdirSync(join(root, cls), { recursive: true });
-    for (let i = 0; i < perClass; i++) await subject(join(root, cls, `s${seed}-${i}.nii.gz`), cls === 'big', rng);
-  }
 }
 
 // 32-px inputs, axial slices 0.35:0.65 of 24 (8 per subject), 10 subjects per class: per class 6
