@@ -2,6 +2,7 @@
 // 1703.10593): class folders of one root (or two folders) of 2-D images or NIfTI volumes (slices),
 // split by subject; the shared fit loop's checkpoints and --resume; per-epoch sample grids and
 // loss curves in the report; cyclegan.json and split.json for `cyclegan translate` and `explain`.
+import { existsSync } from 'node:fs';
 import { defineCommand, type OptionSpecs } from '../command.js';
 import { manualSeed } from '../../engine/index.js';
 import { NORMALIZATIONS, PLANES, type ImageSetOptions, type Normalization, type Plane } from '../../data/index.js';
@@ -24,7 +25,6 @@ import {
 import { fit, latestCheckpoint, type EpochRecord } from '../../train/index.js';
 import { imageGrid } from '../../report/figures/image-grid.js';
 import { lineCurves } from '../../report/figures/line-curves.js';
-import { existsSync } from 'node:fs';
 import { OptionError } from '../../util/errors.js';
 import type { RunFolder } from '../run-folder.js';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { manualSeed, type Tensor } from '../../engine/index.js';
+import { liveTensors, manualSeed, type Tensor } from '../../engine/index.js';
 import { Rng, type ImageSet } from '../../data/index.js';
 import { fit } from '../../train/index.js';
 import { buildCycleGan, cycleErrors, cycleGanTask, disposeNets, type CycleGanTrainOptions } from './trainer.js';
@@ -89,5 +89,18 @@ test('training lowers the validation cycle error to under 0.35× the untrained n
   const r = await fit(task, { epochs: 5, seed: 1 });
   const after = r.history[4].val;
   assert.ok(after.valCycleA < 0.35 * before.valCycleA && after.valCycleB < 0.35 * before.valCycleB, `cycle error A ${before.valCycleA} → ${after.valCycleA}, B ${before.valCycleB} → ${after.valCycleB}`);
+  disposeNets(n);
+});
+
+test('a step leaves no tensors behind once Adam has its moments and the pool is full', async () => {
+  const n = fresh();
+  const task = cycleGanTask(n, A, B, { poolSize: 2, seed: 0 });
+  task.beginEpoch!(0);
+  await task.step(0, 0);
+  await task.step(0, 1);
+  await task.step(0, 2); // moments created, both pools full
+  const before = liveTensors();
+  for (let s = 3; s < 6; s++) await task.step(0, s);
+  assert.equal(liveTensors(), before);
   disposeNets(n);
 });
