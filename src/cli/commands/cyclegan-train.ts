@@ -3,6 +3,7 @@
 // split by subject; the shared fit loop's checkpoints and --resume; per-epoch sample grids and
 // loss curves in the report; cyclegan.json and split.json for `cyclegan translate` and `explain`.
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { defineCommand, type OptionSpecs } from '../command.js';
 import { manualSeed } from '../../engine/index.js';
 import { NORMALIZATIONS, PLANES, type ImageSetOptions, type Normalization, type Plane } from '../../data/index.js';
@@ -153,7 +154,8 @@ export const cycleganTrainCommand = defineCommand<CycleganTrainCliOptions>({
     const parts = splitDomains(set, { valFraction: o.valFraction, testFraction: o.testFraction, seed: o.seed });
     const { train, val, test } = parts;
     ctx.log(`cyclegan train: ${names.a} → ${names.b}; ${train.a.count} + ${train.b.count} training images, ${val.a.count} + ${val.b.count} validation, ${test.a.count} + ${test.b.count} test (${parts.split.train.length}/${parts.split.val.length}/${parts.split.test.length} subjects); ${o.size}×${o.size} px`);
-    await saveCycleGanRun(run.dir, { domains: names, nets, image, train: topts }, parts.split);
+    const abs = (p?: string): string | undefined => (p === undefined ? undefined : resolve(p));
+    await saveCycleGanRun(run.dir, { domains: names, data: { root: abs(o.data), dirA: abs(o.dataA), dirB: abs(o.dataB) }, nets, image, train: topts }, parts.split);
     manualSeed(o.seed);
     const n = buildCycleGan(nets);
     try {

@@ -70,6 +70,7 @@ test('cyclegan train (2 epochs) → report with sample grids; resume after an in
     assert.equal(new Set(all).size, 12);
     assert.ok(split.test.length >= 2 && split.test.some((g) => g.startsWith('discs/')) && split.test.some((g) => g.startsWith('squares/')));
     assert.equal(res.images.train.a + res.images.train.b, split.train.length);
+    assert.equal((JSON.parse(readFileSync(join(out, 'cyclegan.json'), 'utf8')) as { data: { root: string } }).data.root, data);
 
     // interrupted after the epoch-2 checkpoint of a 3-epoch run, then resumed
     const full = join(dir, 'full');

@@ -20,6 +20,8 @@ export const SPLIT_FILE = 'split.json';
 export interface StoredCycleGan {
   format: string;
   domains: { a: string; b: string };
+  /** Where the training images were read (absolute): a root with both class folders, or one folder per domain. */
+  data?: { root?: string; dirA?: string; dirB?: string };
   nets: CycleGanNetConfig;
   /** How the training images were read (size, plane, slice range, normalisation). */
   image: ImageSetOptions;
