@@ -9,7 +9,7 @@ import { cpus, loadavg } from 'node:os';
 import { setNumThreads, getNumThreads, libtorchVersion } from '../src/engine/index.js';
 import { BENCH_CASES } from './models.js';
 import { TorchPeer } from './torch-peer.js';
-import { median, ratioInterval, type Pair } from './stats.js';
+import { median, ratioInterval, type TimedPair } from './stats.js';
 
 interface Args {
   json: boolean;
@@ -54,20 +54,21 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-function timeKensa(step: () => number): number {
+function timeKensa(step: () => number): { ms: number; cpuMs: number } {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   step();
-  return performance.now() - t0;
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { ms, cpuMs: (c.user + c.system) / 1000 };
 }
 
 /** One pair, in the order the block asks for. */
-async function pair(step: () => number, torch: TorchPeer, torchFirst: boolean): Promise<Pair> {
-  if (torchFirst) {
-    const t = await torch.step();
-    return { torch: t, kensa: timeKensa(step) };
-  }
+async function pair(step: () => number, torch: TorchPeer, torchFirst: boolean): Promise<TimedPair> {
+  const t = torchFirst ? await torch.step() : undefined;
   const k = timeKensa(step);
-  return { kensa: k, torch: await torch.step() };
+  const t2 = t ?? (await torch.step());
+  return { kensa: k.ms, torch: t2.ms, kensaCpu: k.cpuMs, torchCpu: t2.cpuMs };
 }
 
 const round = (v: number, digits: number): number => Number(v.toFixed(digits));
@@ -94,9 +95,9 @@ async function main(): Promise<void> {
     }
     const perBlock = args.stepsPerBlock ??
       Math.min(MAX_STEPS_PER_BLOCK, Math.max(1, Math.round((args.seconds * 1000) / (args.blocks * pairMs))));
-    const blocks: Pair[][] = [];
+    const blocks: TimedPair[][] = [];
     for (let b = 0; b < args.blocks; b++) {
-      const block: Pair[] = [];
+      const block: TimedPair[] = [];
       for (let i = 0; i < perBlock; i++) block.push(await pair(step, torch, b % 2 === 1));
       blocks.push(block);
     }
@@ -106,6 +107,8 @@ async function main(): Promise<void> {
     const kensaMs = median(all.map((p) => p.kensa));
     const torchMs = median(all.map((p) => p.torch));
     const iv = ratioInterval(blocks);
+    // CPU time of each step (all threads of each process): less moved by other load than wall time
+    const cpu = ratioInterval(blocks.map((b) => b.map((p) => ({ kensa: p.kensaCpu, torch: p.torchCpu }))));
     const row = {
       model: c.model,
       description: c.description,
@@ -115,6 +118,11 @@ async function main(): Promise<void> {
       ratioLow: round(iv.low, 3),
       ratioHigh: round(iv.high, 3),
       interval: `${Math.round(iv.level * 100)} % two-stage bootstrap (blocks, then pairs) of the median paired ratio, ${iv.resamples} resamples, seed 1`,
+      kensaCpuMs: round(median(all.map((p) => p.kensaCpu)), 2),
+      torchCpuMs: round(median(all.map((p) => p.torchCpu)), 2),
+      cpuRatio: round(cpu.ratio, 3),
+      cpuRatioLow: round(cpu.low, 3),
+      cpuRatioHigh: round(cpu.high, 3),
       ...(c.itemsPerStep
         ? { kensaItemsPerS: Math.round((c.itemsPerStep * 1000) / kensaMs), torchItemsPerS: Math.round((c.itemsPerStep * 1000) / torchMs) }
         : {}),
@@ -137,7 +145,8 @@ async function main(): Promise<void> {
       const ms = (v: number): string => v.toFixed(1).padStart(8);
       console.log(
         `${row.model.padEnd(4)} kensa ${ms(row.kensaMs)} ms   PyTorch ${ms(row.torchMs)} ms   ratio ${row.ratio.toFixed(2)} ` +
-          `(95 % ${row.ratioLow.toFixed(2)}–${row.ratioHigh.toFixed(2)}, ${row.blocks} blocks × ${perBlock} steps${args.quick ? ', indicative' : ''})   ${c.description}`,
+          `(95 % ${row.ratioLow.toFixed(2)}–${row.ratioHigh.toFixed(2)}; CPU time ${row.cpuRatio.toFixed(2)}; ${row.blocks} blocks × ${perBlock} steps` +
+          `${args.quick ? ', indicative' : ''})   ${c.description}`,
       );
     }
   }

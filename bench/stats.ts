@@ -38,6 +38,12 @@ export interface Pair {
   torch: number;
 }
 
+/** A timed pair with both engines' process CPU time (all threads), ms. */
+export interface TimedPair extends Pair {
+  kensaCpu: number;
+  torchCpu: number;
+}
+
 export interface RatioInterval {
   /** Median over all pairs of kensa/PyTorch. */
   ratio: number;

@@ -31,9 +31,10 @@ export class TorchPeer {
     if (r.done) throw new Error('PyTorch reference process ended early (is python3-torch installed for /usr/bin/python3?)');
     return r.value;
   }
-  async step(): Promise<number> {
+  /** One timed step: wall and process CPU time (all threads), ms. */
+  async step(): Promise<{ ms: number; cpuMs: number }> {
     this.proc.stdin.write('step\n');
-    return (JSON.parse(await this.next()) as { ms: number }).ms;
+    return JSON.parse(await this.next()) as { ms: number; cpuMs: number };
   }
   /** One step with each phase timed (zeroGrad, forward, backward, item, optimizer), ms. */
   async phases(): Promise<{ ms: number; phaseMs: Record<string, number> }> {

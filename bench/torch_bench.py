@@ -5,7 +5,8 @@ usage: /usr/bin/python3 bench/torch_bench.py MODEL --steps N --warmup W --thread
 prints one JSON object: {"model", "torchMs" (median ms per step), "samples": [...]}
 
 With --serve it builds the model, prints {"ready": true, ...}, then runs one timed training step
-per "step" line read from stdin and answers each with {"ms": ...} (a "phases" line also times each
+per "step" line read from stdin and answers each with {"ms": ..., "cpuMs": ...} (wall and process
+CPU time; a "phases" line also times each
 phase: {"ms": ..., "phaseMs": {...}}); kensa's benchmark uses this to alternate kensa and PyTorch
 steps so both see the same machine load.
 
@@ -230,9 +231,9 @@ def main():
             if cmd not in ('step', 'phases'):
                 break
             phase_ms = {}
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             step(timed_phase(phase_ms) if cmd == 'phases' else no_phase)
-            reply = {'ms': (time.perf_counter() - t0) * 1000}
+            reply = {'ms': (time.perf_counter() - t0) * 1000, 'cpuMs': (time.process_time() - c0) * 1000}
             if cmd == 'phases':
                 reply['phaseMs'] = phase_ms
             print(json.dumps(reply), flush=True)
