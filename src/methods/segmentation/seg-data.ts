@@ -1,7 +1,9 @@
 // Image/mask pairs for supervised segmentation: paired by file stem, every mask read once and
 // checked to hold only class indices (after --mask-values), intensity statistics of the training
 // images, and the decoded, normalised pairs the evaluation uses.
-import { loadImage, loadMask, pairedFolderDataset, type ImageTensorLike, type LoadImageOptions, type PairItem } from '../../data/index.js';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { IMAGE_EXTENSIONS, fileStem, loadImage, loadMask, pairedFolderDataset, type ImageTensorLike, type LoadImageOptions, type PairItem } from '../../data/index.js';
 import { InputError, OptionError } from '../../util/errors.js';
 import { checkMaskClasses, type MaskValues } from './mask-values.js';
 
@@ -106,4 +108,33 @@ export async function readSamples(pairs: readonly PairItem[], o: SegReadOptions 
     out.push({ stem: p.stem, image, mask });
   }
   return out;
+}
+
+/** An image file, or the images of a folder in name order; InputError when there are none. */
+export function imageFiles(path: string): string[] {
+  if (!existsSync(path)) throw new InputError(path, 'no such file or folder');
+  if (!statSync(path).isDirectory()) return [path];
+  const files = readdirSync(path)
+    .filter((f) => !f.startsWith('.') && IMAGE_EXTENSIONS.some((e) => f.toLowerCase().endsWith(e)))
+    .sort()
+    .map((f) => join(path, f));
+  if (files.length === 0) throw new InputError(path, `holds no images (${IMAGE_EXTENSIONS.join(', ')})`);
+  return files;
+}
+
+/** The mask of each image in `masksDir` (stem + suffix); InputError naming an image without one. */
+export function masksFor(images: readonly string[], masksDir: string, suffix = ''): string[] {
+  const byStem = new Map(imageFiles(masksDir).map((f) => [fileStem(f), f]));
+  return images.map((img) => {
+    const m = byStem.get(fileStem(img) + suffix);
+    if (m === undefined) throw new InputError(img, `has no mask named ${fileStem(img)}${suffix}.* in ${masksDir}`);
+    return m;
+  });
+}
+
+/** InputError naming the mask when its size differs from its image's. */
+export function checkSameSize(image: ImageTensorLike, imagePath: string, mask: ImageTensorLike, maskPath: string): void {
+  if (image.width !== mask.width || image.height !== mask.height) {
+    throw new InputError(maskPath, `mask is ${mask.width}x${mask.height} but its image ${imagePath} is ${image.width}x${image.height}`);
+  }
 }

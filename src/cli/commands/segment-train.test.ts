@@ -1,0 +1,132 @@
+// kensa segment-train / segment-predict / seg-ability end to end on small generated images: outputs
+// and --json fields, resume equal to an uninterrupted run, and bad input (a mask of another size, a
+// mask value the mapping does not list, an unknown --layer) answered with one line and no run folder.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import { Rng } from '../../data/index.js';
+import { writePng } from '../../io/index.js';
+
+const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
+let dir = '';
+
+function kensa(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [MAIN, ...args, '--threads', '1'], { encoding: 'utf8' });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Bright discs on a noisy background; mask 255 inside (or `inside` as the stored value). */
+async function pair(images: string, masks: string, name: string, seed: number, size = 48, inside = 255): Promise<void> {
+  const rng = new Rng(seed);
+  const img = new Uint8Array(size * size);
+  const mask = new Uint8Array(size * size);
+  const discs = Array.from({ length: 3 }, () => [rng.uniform(8, size - 8), rng.uniform(8, size - 8), rng.uniform(4, 8)]);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const on = discs.some(([cy, cx, r]) => (y - cy) ** 2 + (x - cx) ** 2 < r * r);
+      mask[y * size + x] = on ? inside : 0;
+      img[y * size + x] = Math.max(0, Math.min(255, Math.round(255 * (0.3 + (on ? 0.4 : 0) + 0.08 * rng.normal()))));
+    }
+  }
+  await writePng(join(images, `${name}.png`), { width: size, height: size, channels: 1, bitDepth: 8, data: img });
+  await writePng(join(masks, `${name}.png`), { width: size, height: size, channels: 1, bitDepth: 8, data: mask });
+}
+
+const TRAIN = ['--mask-values', '>127', '--depth', '3', '--width', '4', '--patch-size', '32', '--patches-per-image', '2', '--batch-size', '4', '--window', '32', '--quiet'];
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kensa-segtrain-'));
+  for (const d of ['images', 'masks', 'bad-size', 'bad-values']) mkdirSync(join(dir, d));
+  for (let i = 0; i < 8; i++) await pair(join(dir, 'images'), join(dir, 'masks'), `slice${i}`, i);
+  // a mask folder where one mask is 40×40 for a 48×48 image, and one where a mask holds 128
+  mkdirSync(join(dir, 'bad-size-masks'));
+  mkdirSync(join(dir, 'bad-values-masks'));
+  for (let i = 0; i < 8; i++) {
+    await pair(join(dir, 'bad-size'), join(dir, 'bad-size-masks'), `x${i}`, i, 48);
+    await pair(join(dir, 'bad-values'), join(dir, 'bad-values-masks'), `x${i}`, i, 48, i === 3 ? 128 : 255);
+  }
+  const small = new Uint8Array(40 * 40);
+  await writePng(join(dir, 'bad-size-masks', 'x5.png'), { width: 40, height: 40, channels: 1, bitDepth: 8, data: small });
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('segment-train: checkpoints, report, per-epoch validation Dice, test Dice; resume gives the uninterrupted run', () => {
+  const full = join(dir, 'full');
+  const a = kensa('segment-train', '--images', join(dir, 'images'), '--masks', join(dir, 'masks'), '--out', full, '--epochs', '4', '--json', ...TRAIN);
+  assert.equal(a.code, 0, a.stderr);
+  const ra = JSON.parse(a.stdout) as { history: { val: { dice: number }; train: { loss: number } }[]; images: { train: number; val: number; test: number }; test: { meanDice: number }; bestEpoch: number };
+  assert.equal(ra.history.length, 4);
+  // 8 images, contiguous split 0.6 / 0.2 / 0.2: midpoints (i + 0.5) / 8 → train 0–4, val 5, test 6–7
+  assert.deepEqual(ra.images, { train: 5, val: 1, test: 2 });
+  assert.ok(ra.history.every((h) => h.val.dice >= 0 && h.val.dice <= 1));
+  assert.ok(Number.isFinite(ra.test.meanDice));
+  for (const f of ['segmenter.json', 'split.json', 'report.html', 'checkpoints/best.safetensors', 'figures/validation-dice.svg', 'figures/loss.svg']) assert.ok(existsSync(join(full, f)), f);
+  const split = JSON.parse(readFileSync(join(full, 'split.json'), 'utf8')) as { test: string[] };
+  assert.deepEqual(split.test.map((p) => p.replace(/.*\//, '')), ['slice6.png', 'slice7.png']);
+
+  const part = join(dir, 'part');
+  const b1 = kensa('segment-train', '--images', join(dir, 'images'), '--masks', join(dir, 'masks'), '--out', part, '--epochs', '2', ...TRAIN);
+  assert.equal(b1.code, 0, b1.stderr);
+  const b2 = kensa('segment-train', '--images', join(dir, 'images'), '--masks', join(dir, 'masks'), '--out', part, '--epochs', '4', '--resume', '--json', ...TRAIN);
+  assert.equal(b2.code, 0, b2.stderr);
+  const rb = JSON.parse(b2.stdout) as typeof ra;
+  assert.deepEqual(rb.history.map((h) => [h.train.loss, h.val.dice]), ra.history.map((h) => [h.train.loss, h.val.dice]));
+  assert.equal(rb.bestEpoch, ra.bestEpoch);
+  assert.equal(rb.test.meanDice, ra.test.meanDice);
+  assert.deepEqual(readFileSync(join(part, 'checkpoints', 'best.safetensors')), readFileSync(join(full, 'checkpoints', 'best.safetensors')));
+});
+
+test('segment-predict and seg-ability on the trained model: files, Dice, SA per layer, label-free correlation', () => {
+  const model = join(dir, 'full');
+  const pred = join(dir, 'pred');
+  const p = kensa('segment-predict', join(dir, 'images'), '--model', model, '--masks', join(dir, 'masks'), '--out', pred, '--json', '--quiet', '--figures', '2');
+  assert.equal(p.code, 0, p.stderr);
+  const rp = JSON.parse(p.stdout) as { images: { dice: number }[]; meanDice: number; window: number; blend: string };
+  assert.equal(rp.images.length, 8);
+  assert.equal(rp.window, 32);
+  assert.equal(rp.blend, 'gaussian');
+  assert.ok(rp.meanDice > 0 && rp.meanDice <= 1);
+  for (const f of ['labels/slice0.png', 'probability/slice0.png', 'overlays/slice0.png', 'figures/prediction-slice0.svg', 'report.html']) assert.ok(existsSync(join(pred, f)), f);
+  assert.ok(!existsSync(join(pred, 'figures', 'prediction-slice2.svg')));
+
+  const sa = join(dir, 'sa');
+  const s = kensa('seg-ability', '--model', model, '--images', join(dir, 'images'), '--masks', join(dir, 'masks'), '--out', sa, '--degrade', 'none,noise:0.3', '--json', '--quiet');
+  assert.equal(s.code, 0, s.stderr);
+  const rs = JSON.parse(s.stdout) as { layers: { name: string; meanSA: number; activeShare: number }[]; labelFree: { pearson: number; spearman: number; n: number } };
+  assert.deepEqual(rs.layers.map((l) => l.name), ['down0', 'down1', 'down2', 'dec1', 'dec0', 'head']);
+  assert.ok(rs.layers.every((l) => l.meanSA >= 0 && l.meanSA <= 1 && l.activeShare >= 0 && l.activeShare <= 1));
+  assert.equal(rs.labelFree.n, 16);
+  assert.ok(Math.abs(rs.labelFree.pearson) <= 1 && Math.abs(rs.labelFree.spearman) <= 1);
+  for (const f of ['sa-units.json', 'figures/sa-per-layer.svg', 'figures/label-free.svg', 'figures/units-slice0.svg', 'report.html']) assert.ok(existsSync(join(sa, f)), f);
+  // one layer only
+  const one = kensa('seg-ability', '--model', model, '--images', join(dir, 'images'), '--masks', join(dir, 'masks'), '--out', join(dir, 'sa1'), '--layer', 'dec0', '--limit', '2', '--json', '--quiet');
+  assert.equal(one.code, 0, one.stderr);
+  assert.deepEqual((JSON.parse(one.stdout) as typeof rs).layers.map((l) => l.name), ['dec0']);
+});
+
+test('bad input: one line naming the file or option, no run folder left behind', () => {
+  const model = join(dir, 'full');
+  const cases: [string[], RegExp, number][] = [
+    [['segment-train', '--images', join(dir, 'bad-size'), '--masks', join(dir, 'bad-size-masks'), ...TRAIN], /bad-size-masks\/x5\.png: mask is 40x40 but its image .*x5\.png is 48x48/, 1],
+    [['segment-train', '--images', join(dir, 'bad-values'), '--masks', join(dir, 'bad-values-masks'), ...TRAIN.slice(2), '--mask-values', '0:0,255:1'], /bad-values-masks\/x3\.png: mask holds the value 128, which --mask-values does not list/, 1],
+    [['segment-train', '--images', join(dir, 'bad-values'), '--masks', join(dir, 'bad-values-masks'), ...TRAIN.slice(2)], /bad-values-masks\/x\d\.png: mask holds the value 255 at pixel \d+, not a class index 0\.\.1/, 1],
+    [['segment-train', '--images', join(dir, 'images'), '--masks', join(dir, 'masks'), ...TRAIN, '--patch-size', '30'], /^kensa: --patch-size: must be a multiple of 2\^\(depth-1\) = 4, got 30$/, 2],
+    [['segment-predict', join(dir, 'images'), '--model', model, '--masks', join(dir, 'bad-size-masks')], /slice0\.png: has no mask named slice0\.\* in/, 1],
+    [['segment-predict', join(dir, 'images'), '--model', join(dir, 'images')], /images: is not a segmentation run/, 1],
+    [['seg-ability', '--model', model, '--images', join(dir, 'images'), '--masks', join(dir, 'masks'), '--layer', 'dec7'], /^kensa: --layer: unknown layer 'dec7' \(layers: down0, down1, down2, dec1, dec0, head\)$/, 2],
+    [['seg-ability', '--model', model, '--images', join(dir, 'bad-values'), '--masks', join(dir, 'bad-values-masks'), '--mask-values', '0:0,255:1'], /x3\.png: mask holds the value 128, which --mask-values does not list/, 1],
+    [['seg-ability', '--model', model, '--images', join(dir, 'images'), '--masks', join(dir, 'masks'), '--degrade', 'fog:2'], /--degrade: expected none, noise:σ, blur:σ or contrast:c/, 2],
+  ];
+  for (const [i, [argv, re, code]] of cases.entries()) {
+    const out = join(dir, `bad${i}`);
+    const r = kensa(...argv, '--out', out, '--quiet');
+    assert.equal(r.code, code, `${argv[0]} case ${i}: ${r.stderr}`);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr.trim(), re);
+    assert.equal(existsSync(out), false, `case ${i} left ${out}`);
+  }
+});

@@ -1,0 +1,217 @@
+// kensa segment-train: supervised U-Net segmentation on image/mask folders (binary or multi-class,
+// mask values mapped by --mask-values), trained by the shared fit loop on random patches with
+// seeded joint augmentation, validated by sliding-window Dice every epoch (best/last checkpoints,
+// --resume); the best weights are then measured on the held-apart test images.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { defineCommand, type OptionSpecs } from '../command.js';
+import { manualSeed } from '../../engine/index.js';
+import { fileNumber, splitItems, type PairItem } from '../../data/index.js';
+import { readImageHeader } from '../../io/index.js';
+import { UNet } from '../../models/index.js';
+import { SEG_LOSSES, type SegLoss } from '../../methods/segmentation/losses.js';
+import { formatMaskValues, parseMaskValues } from '../../methods/segmentation/mask-values.js';
+import { readSegmenterMeta, saveSegmenterMeta, SEGMENTER_FILE } from '../../methods/segmentation/model-store.js';
+import { predictImage, segmentationDice } from '../../methods/segmentation/predict.js';
+import { pixelStats, readSamples, scanMasks, segmentationPairs, type PixelNorm, type SegSample } from '../../methods/segmentation/seg-data.js';
+import { BLENDS, type Blend } from '../../methods/segmentation/sliding-window.js';
+import { SEG_AUGMENTATIONS, segmentationTask, type SegAugmentation } from '../../methods/segmentation/trainer.js';
+import { lineCurves } from '../../report/figures/line-curves.js';
+import { maskContours } from '../../report/figures/mask-contours.js';
+import { fit, loadWeights } from '../../train/index.js';
+import { OptionError } from '../../util/errors.js';
+import type { RunFolder } from '../run-folder.js';
+
+/** Options shared by segment-train, segment-predict and seg-ability: how masks are read, how windows slide. */
+export interface SegMaskCliOptions {
+  /** Text after the image's stem in the mask's stem. @default '' */ maskSuffix: string;
+}
+export interface SegWindowCliOptions {
+  /** Sliding-window side; 0 = the model's. @default 0 */ window: number;
+  /** Overlap of neighbouring windows; -1 = the model's. @default -1 */ overlap: number;
+  /** Window blending; '' = the model's. @default '' */ blend: string;
+}
+
+export const SEG_MASK_SPECS: OptionSpecs<SegMaskCliOptions> = {
+  maskSuffix: { kind: 'string', description: "text after the image's stem in the mask's stem (e.g. _mask)", default: '' },
+};
+export const SEG_WINDOW_SPECS: OptionSpecs<SegWindowCliOptions> = {
+  window: { kind: 'integer', description: "sliding-window side in pixels (0 = the model's, a multiple of 2^(depth-1))", default: 0, min: 0 },
+  overlap: { kind: 'number', description: "overlap of neighbouring windows, fraction of the window (-1 = the model's)", default: -1, min: -1, max: 0.95 },
+  blend: { kind: 'string', description: "window blending: gaussian (σ = window/8) or uniform ('' = the model's)", default: '', choices: ['', ...BLENDS] },
+};
+
+export interface SegmentTrainOptions extends SegMaskCliOptions {
+  /** Image folder. (required) */ images: string;
+  /** Mask folder (masks named like their images). (required) */ masks: string;
+  /** 'none' (stored values are classes), '>T' (1 above T) or 'v:c,...'. @default 'none' */ maskValues: string;
+  /** Classes including background. @default 2 */ classes: number;
+  /** 'grey' or 'keep'. @default 'grey' */ channels: string;
+  /** U-Net levels. @default 4 */ depth: number;
+  /** Channels of the first level (doubled per level). @default 16 */ width: number;
+  /** @default true */ batchNorm: boolean;
+  /** @default 128 */ patchSize: number;
+  /** @default 8 */ patchesPerImage: number;
+  /** @default 4 */ batchSize: number;
+  /** @default 20 */ epochs: number;
+  /** @default 0.001 */ lr: number;
+  /** @default 'dice-ce' */ loss: string;
+  /** @default 'standard' */ augment: string;
+  /** 'dataset' or 'image'. @default 'dataset' */ normalize: string;
+  /** @default 0.2 */ valFraction: number;
+  /** @default 0.2 */ testFraction: number;
+  /** 'contiguous' (file-number order) or 'random'. @default 'contiguous' */ split: string;
+  /** Validation sliding window. @default 256 */ window: number;
+  /** @default 0.5 */ overlap: number;
+  /** @default 'gaussian' */ blend: string;
+  /** Epoch checkpoints kept besides the best. @default 2 */ keepCheckpoints: number;
+  /** @default false */ resume: boolean;
+}
+
+/** Train/val/test pairs: contiguous blocks in file-number order (name order for files without numbers), or shuffled under the seed. */
+export function splitPairs(pairs: PairItem[], fractions: [number, number, number], contiguous: boolean, seed: number): { train: PairItem[]; val: PairItem[]; test: PairItem[] } {
+  const numbers = pairs.map((p) => fileNumber(p.image));
+  const byNumber = numbers.every((n) => n !== undefined);
+  const index = new Map(pairs.map((p, i) => [p, i]));
+  const orderBy = contiguous ? (p: PairItem): number => (byNumber ? numbers[index.get(p)!]! : index.get(p)!) : undefined;
+  const s = splitItems(pairs, { fractions, seed, orderBy });
+  return { train: s.train, val: s.val, test: s.test };
+}
+
+export const segmentTrainCommand = defineCommand<SegmentTrainOptions>({
+  name: 'segment-train',
+  summary: 'train a U-Net on image/mask folders (random patches, Dice + cross-entropy), best/last checkpoints, test Dice',
+  writesRun: true,
+  options: {
+    images: { kind: 'string', description: 'folder of images', required: true, placeholder: 'DIR' },
+    masks: { kind: 'string', description: 'folder of masks, named like their images', required: true, placeholder: 'DIR' },
+    ...SEG_MASK_SPECS,
+    maskValues: { kind: 'string', description: "stored mask values → classes: 'none' (values are class indices), '>T' (1 above T, e.g. '>127'), or 'v:c,...' (e.g. '0:1,255:0')", default: 'none' },
+    classes: { kind: 'integer', description: 'classes including background (2 = binary, sigmoid output)', default: 2, min: 2, max: 255 },
+    channels: { kind: 'string', description: "image channels: 'grey' (luma) or 'keep' (the file's)", default: 'grey', choices: ['grey', 'keep'] },
+    depth: { kind: 'integer', description: 'U-Net levels (input sides must be multiples of 2^(depth-1))', default: 4, min: 1, max: 8 },
+    width: { kind: 'integer', description: 'channels of the first level, doubled at each level', default: 16, min: 1 },
+    batchNorm: { kind: 'boolean', description: 'batch norm after each convolution', default: true },
+    patchSize: { kind: 'integer', description: 'side of the random training patches', default: 128, min: 8 },
+    patchesPerImage: { kind: 'integer', description: 'patches drawn from each training image per epoch', default: 8, min: 1 },
+    batchSize: { kind: 'integer', description: 'patches per step', default: 4, min: 1 },
+    epochs: { kind: 'integer', description: 'training epochs', default: 20, min: 1 },
+    lr: { kind: 'number', description: 'Adam learning rate', default: 0.001, min: 0 },
+    loss: { kind: 'string', description: 'loss: cross-entropy (BCE for 2 classes) + soft Dice, or either alone', default: 'dice-ce', choices: SEG_LOSSES },
+    augment: { kind: 'string', description: "seeded joint augmentation of image and mask: 'standard' (flips, quarter turns, brightness/contrast ±10 %), 'flip', 'none'", default: 'standard', choices: SEG_AUGMENTATIONS },
+    normalize: { kind: 'string', description: "pixel z-score with the training images' statistics ('dataset') or each image's own ('image')", default: 'dataset', choices: ['dataset', 'image'] },
+    valFraction: { kind: 'number', description: 'fraction of the images for validation', default: 0.2, min: 0, max: 0.9 },
+    testFraction: { kind: 'number', description: 'fraction of the images held apart for testing', default: 0.2, min: 0, max: 0.9 },
+    split: { kind: 'string', description: "'contiguous': train | val | test are consecutive blocks in file-number order (neighbouring slices look alike); 'random': shuffled under --seed", default: 'contiguous', choices: ['contiguous', 'random'] },
+    window: { kind: 'integer', description: 'sliding-window side for validation and test (a multiple of 2^(depth-1))', default: 256, min: 8 },
+    overlap: { kind: 'number', description: 'overlap of neighbouring windows, fraction of the window', default: 0.5, min: 0, max: 0.95 },
+    blend: { kind: 'string', description: 'window blending: gaussian (σ = window/8) or uniform', default: 'gaussian', choices: BLENDS },
+    keepCheckpoints: { kind: 'integer', description: 'epoch checkpoints kept besides best.safetensors', default: 2, min: 1 },
+    resume: { kind: 'boolean', description: 'continue from the last checkpoint in --out', default: false },
+  },
+  async run(o, _args, ctx) {
+    if (o.out === undefined) throw new OptionError('--out', 'is required (the model folder)');
+    const multiple = 2 ** (o.depth - 1);
+    if (o.patchSize % multiple !== 0) throw new OptionError('--patch-size', `must be a multiple of 2^(depth-1) = ${multiple}, got ${o.patchSize}`);
+    if (o.window % multiple !== 0) throw new OptionError('--window', `must be a multiple of 2^(depth-1) = ${multiple}, got ${o.window}`);
+    if (o.resume && !existsSync(join(o.out, SEGMENTER_FILE))) throw new OptionError('--resume', `${o.out} holds no segmentation run to resume`);
+    const trainFraction = 1 - o.valFraction - o.testFraction;
+    if (!(trainFraction > 0)) throw new OptionError('--val-fraction', `with --test-fraction leaves no training images (${o.valFraction} + ${o.testFraction} >= 1)`);
+    const maskValues = parseMaskValues(o.maskValues);
+    const read = { maskValues, classes: o.classes, channels: o.channels as 'grey' | 'keep' };
+    // every input is checked before the run folder exists
+    const pairs = await segmentationPairs(o.images, o.masks, o.maskSuffix);
+    const counts = await scanMasks(pairs, read);
+    for (const p of pairs) {
+      const h = await readImageHeader(p.image);
+      if (h.width < o.patchSize || h.height < o.patchSize) throw new OptionError('--patch-size', `${o.patchSize} is larger than ${p.image} (${h.width}x${h.height})`);
+    }
+    const split = splitPairs(pairs, [trainFraction, o.valFraction, o.testFraction], o.split === 'contiguous', o.seed);
+    if (split.train.length === 0) throw new OptionError('--val-fraction', `${pairs.length} image(s) leave none for training`);
+    if (o.valFraction > 0 && split.val.length === 0) throw new OptionError('--val-fraction', `${pairs.length} image(s) leave none for validation (use --val-fraction 0 to train without)`);
+    if (o.resume) {
+      const prev = readSegmenterMeta(o.out);
+      if (prev.classes !== o.classes) throw new OptionError('--resume', `the run was trained with --classes ${prev.classes}, not ${o.classes}`);
+    }
+    const stats = o.normalize === 'dataset' ? await pixelStats(split.train.map((p) => p.image), read.channels) : { mean: 0, std: 1 };
+    const norm: PixelNorm = { mode: o.normalize as 'dataset' | 'image', ...stats };
+    const val = await readSamples(split.val, read);
+    const test = await readSamples(split.test, read);
+    const inChannels = val[0]?.image.channels ?? (await readSamples([split.train[0]], read))[0].image.channels;
+    const run = ctx.run()!;
+    const fg = (ps: PairItem[]): number => {
+      const c = ps.map((p) => counts[pairs.indexOf(p)]);
+      const total = c.reduce((a, x) => a + x.reduce((s, v) => s + v, 0), 0);
+      return total ? c.reduce((a, x) => a + x.slice(1).reduce((s, v) => s + v, 0), 0) / total : 0;
+    };
+    ctx.log(`segment-train: ${split.train.length} training, ${split.val.length} validation, ${split.test.length} test images; foreground share ${(fg(split.train) * 100).toFixed(1)} % (train); ${o.patchesPerImage} patches of ${o.patchSize}² per image per epoch`);
+    await run.writeJson('split.json', { train: split.train.map((p) => p.image), val: split.val.map((p) => p.image), test: split.test.map((p) => p.image) });
+    const widths = Array.from({ length: o.depth }, (_, i) => o.width * 2 ** i);
+    const unetOptions = { inChannels, outChannels: o.classes === 2 ? 1 : o.classes, widths, batchNorm: o.batchNorm };
+    await saveSegmenterMeta(run.dir, {
+      unet: unetOptions, classes: o.classes, channels: read.channels, maskValues: formatMaskValues(maskValues), maskSuffix: o.maskSuffix,
+      norm, patchSize: o.patchSize, window: o.window, overlap: o.overlap, blend: o.blend as Blend,
+    });
+    manualSeed(o.seed);
+    const unet = new UNet(unetOptions).to(o.device);
+    const topts = {
+      classes: o.classes, maskValues, channels: read.channels, norm, patchSize: o.patchSize, patchesPerImage: o.patchesPerImage, batchSize: o.batchSize,
+      lr: o.lr, loss: o.loss as SegLoss, augment: o.augment as SegAugmentation, seed: o.seed, window: o.window, overlap: o.overlap, blend: o.blend as Blend, device: o.device,
+    };
+    const task = segmentationTask(unet, split.train, val, topts);
+    const ckDir = run.checkpointDir();
+    const monitor = val.length > 0 ? { metric: 'dice', mode: 'max' as const } : undefined;
+    const r = await fit(task, { epochs: o.epochs, checkpointDir: ckDir, resume: o.resume, seed: o.seed, monitor, keepLast: o.keepCheckpoints }, ctx);
+    task.optimizer.dispose();
+    await run.figures.add(lineCurves, 'loss', { series: [{ name: 'training loss', x: r.history.map((h) => h.epoch), y: r.history.map((h) => h.train.loss) }] }, { xTitle: 'epoch', yTitle: `${o.loss} loss` }, 'Mean training loss per epoch');
+    if (val.length > 0) {
+      await run.figures.add(lineCurves, 'validation-dice', { series: [{ name: 'validation Dice', x: r.history.map((h) => h.epoch), y: r.history.map((h) => h.val.dice) }] }, { xTitle: 'epoch', yTitle: 'Dice' }, 'Mean per-image Dice of the validation images (sliding-window prediction) per epoch; the best epoch is kept as best.safetensors');
+    }
+    const bestEpoch = loadWeights(ckDir, { unet }, 'best');
+    const seg = { unet, classes: o.classes, norm, multiple };
+    const wopts = { window: o.window, overlap: o.overlap, blend: o.blend as Blend, device: o.device };
+    const measure = async (name: string, set: SegSample[]): Promise<{ meanDice: number; images: { image: string; dice: number }[] } | undefined> => {
+      if (set.length === 0) return undefined;
+      const images = [];
+      for (const [i, s] of set.entries()) {
+        const p = predictImage(seg, s.image, wopts);
+        const d = segmentationDice(p.labels, s.mask.data, o.classes);
+        images.push({ image: s.stem, dice: d });
+        if (i < 3) await contourFigure(run, `${name}-${s.stem}`, s, p.labels, `${name} image ${s.stem}: ground truth and prediction (Dice ${d.toFixed(3)}), epoch ${bestEpoch} weights`);
+      }
+      return { meanDice: images.reduce((a, b) => a + b.dice, 0) / images.length, images };
+    };
+    const valResult = await measure('val', val);
+    const testResult = await measure('test', test);
+    unet.dispose();
+    const result = {
+      images: { train: split.train.length, val: split.val.length, test: split.test.length },
+      unet: unetOptions,
+      bestEpoch,
+      bestValDice: r.bestValue,
+      val: valResult,
+      test: testResult,
+      history: r.history,
+      model: resolve(run.dir),
+    };
+    return {
+      json: result,
+      text: `segment-train: best epoch ${bestEpoch}` + (valResult ? `, validation Dice ${valResult.meanDice.toFixed(3)}` : '') + (testResult ? `, test Dice ${testResult.meanDice.toFixed(3)}` : '') + `; model in ${run.dir}`,
+    };
+  },
+});
+
+/** Contours of the ground truth (when given) and the prediction over the image (foreground = any non-zero class). */
+export async function contourFigure(run: RunFolder, name: string, s: { image: SegSample['image']; mask?: SegSample['mask'] }, labels: Uint8Array, caption: string): Promise<void> {
+  const { width, height } = s.image;
+  const grey = s.image.data.subarray(0, width * height);
+  const binary = (d: ArrayLike<number>): Uint8Array => Uint8Array.from(d, (v) => (v > 0 ? 1 : 0));
+  const masks = [];
+  if (s.mask) masks.push({ mask: { width, height, channels: 1, data: binary(s.mask.data) }, name: 'ground truth', color: '#2ca02c' });
+  masks.push({ mask: { width, height, channels: 1, data: binary(labels) }, name: 'prediction', color: '#d62728' });
+  await run.figures.add(maskContours, safeName(name), { image: { width, height, channels: 1, data: grey }, masks }, { width: 320 }, caption);
+}
+
+export function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[._]+/, '').slice(0, 100) || 'figure';
+}
