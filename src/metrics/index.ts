@@ -18,3 +18,5 @@ export * from './variation-of-information.js';
 export * from './best-match-miou.js';
 export type { SegmentationMetric } from './segmentation-metric.js';
 export * from './segmentation-registry.js';
+export * from './dice.js';
+export * from './correlation.js';
