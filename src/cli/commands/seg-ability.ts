@@ -12,7 +12,7 @@ import { degrade, parseDegradations } from '../../methods/seg-ability/degradatio
 import { activations, imageAbility, prototypeMap, selectLayers, unetLayerNames, unitActivation, type ImageAbility } from '../../methods/seg-ability/segmentation-ability.js';
 import { labelFreeEstimate, summarizeLayers, type LayerSummary } from '../../methods/seg-ability/summary.js';
 import { parseMaskValues } from '../../methods/segmentation/mask-values.js';
-import { loadSegmenter, parseWhich, readSegmenterMeta, type LoadedSegmenter } from '../../methods/segmentation/model-store.js';
+import { SUBSETS, loadSegmenter, parseWhich, readSegmenterMeta, splitNames, type LoadedSegmenter } from '../../methods/segmentation/model-store.js';
 import { normalizeImage, readMask, segmentationPairs } from '../../methods/segmentation/seg-data.js';
 import { boxPlot } from '../../report/figures/box-plot.js';
 import { heatmapOverlayRaster } from '../../report/figures/heatmap-overlay.js';
@@ -38,6 +38,7 @@ export interface SegAbilityOptions extends SegMaskCliOptions {
   /** Weights, comma-separated: best, last or epoch numbers. @default 'best' */ weights: string;
   /** Image (stem) whose unit maps are shown; '' = the first. @default '' */ showImage: string;
   /** Channels per chunk (memory bound). @default 16 */ chunk: number;
+  /** Only the images of this part of the model's split.json: all, train, val or test. @default 'all' */ subset: string;
   /** Only the first N images (name order). @default all */ limit?: number;
 }
 
@@ -62,6 +63,7 @@ export const segAbilityCommand = defineCommand<SegAbilityOptions>({
     weights: { kind: 'string', description: 'weights, comma-separated: best, last or epoch numbers (several checkpoints spread the true Dice)', default: 'best' },
     showImage: { kind: 'string', description: "image (file stem) whose best and worst units are drawn ('' = the first)", default: '' },
     chunk: { kind: 'integer', description: 'channels upsampled at a time (bounds memory)', default: 16, min: 1 },
+    subset: { kind: 'string', description: "only the images the model's split.json puts in this part (e.g. test)", default: 'all', choices: SUBSETS },
     limit: { kind: 'integer', description: 'only the first N images (name order)', min: 1 },
   },
   async run(o, _args, ctx) {
@@ -72,7 +74,9 @@ export const segAbilityCommand = defineCommand<SegAbilityOptions>({
     if (whichList.length === 0) throw new OptionError('--weights', 'lists no weights');
     const degradations = parseDegradations(o.degrade);
     const read = { maskValues: parseMaskValues(o.maskValues || meta.maskValues), classes: meta.classes, channels: meta.channels };
-    let pairs = await segmentationPairs(o.images, o.masks, o.maskSuffix);
+    const only = splitNames(o.model, o.subset);
+    let pairs = (await segmentationPairs(o.images, o.masks, o.maskSuffix)).filter((p) => !only || only.has(basename(p.image)));
+    if (pairs.length === 0) throw new OptionError('--subset', `no image of ${o.images} is in the model's ${o.subset} split`);
     if (o.limit !== undefined) pairs = pairs.slice(0, o.limit);
     const models: LoadedSegmenter[] = [loadSegmenter(o.model, whichList[0], o.device)];
     try {

@@ -8,7 +8,7 @@ import { defineCommand } from '../command.js';
 import { fileStem, loadImage } from '../../data/index.js';
 import { writePng } from '../../io/index.js';
 import { parseMaskValues } from '../../methods/segmentation/mask-values.js';
-import { loadSegmenter, parseWhich, readSegmenterMeta } from '../../methods/segmentation/model-store.js';
+import { SUBSETS, loadSegmenter, parseWhich, readSegmenterMeta, splitNames } from '../../methods/segmentation/model-store.js';
 import { predictImage, segmentationDice } from '../../methods/segmentation/predict.js';
 import { checkSameSize, imageFiles, masksFor, readMask } from '../../methods/segmentation/seg-data.js';
 import type { Blend } from '../../methods/segmentation/sliding-window.js';
@@ -22,6 +22,7 @@ export interface SegmentPredictOptions extends SegMaskCliOptions, SegWindowCliOp
   /** --mask-values of the masks; '' = the model's. @default '' */ maskValues: string;
   /** 'best', 'last' or an epoch. @default 'best' */ weights: string;
   /** Contour figures in the report for the first N images. @default 4 */ figures: number;
+  /** Only the images of this part of the model's split.json: all, train, val or test. @default 'all' */ subset: string;
   /** Only the first N images (name order). @default all */ limit?: number;
 }
 
@@ -38,13 +39,16 @@ export const segmentPredictCommand = defineCommand<SegmentPredictOptions>({
     ...SEG_WINDOW_SPECS,
     weights: { kind: 'string', description: "weights: best, last or an epoch number", default: 'best' },
     figures: { kind: 'integer', description: 'contour figures in the report for the first N images', default: 4, min: 0 },
+    subset: { kind: 'string', description: "only the images the model's split.json puts in this part (e.g. test)", default: 'all', choices: SUBSETS },
     limit: { kind: 'integer', description: 'only the first N images (name order)', min: 1 },
   },
   async run(o, args, ctx) {
     if (o.out === undefined) throw new OptionError('--out', 'is required (labels, overlays and the report go there)');
     const meta = readSegmenterMeta(o.model);
     const which = parseWhich(o.weights);
-    let images = imageFiles(args[0]);
+    const only = splitNames(o.model, o.subset);
+    let images = imageFiles(args[0]).filter((p) => !only || only.has(basename(p)));
+    if (images.length === 0) throw new OptionError('--subset', `no image of ${args[0]} is in the model's ${o.subset} split`);
     if (o.limit !== undefined) images = images.slice(0, o.limit);
     const masks = o.masks ? masksFor(images, o.masks, o.maskSuffix) : undefined;
     const read = { maskValues: parseMaskValues(o.maskValues || meta.maskValues), classes: meta.classes };

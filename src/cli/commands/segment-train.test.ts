@@ -92,6 +92,10 @@ test('segment-predict and seg-ability on the trained model: files, Dice, SA per 
   assert.ok(rp.meanDice > 0 && rp.meanDice <= 1);
   for (const f of ['labels/slice0.png', 'probability/slice0.png', 'overlays/slice0.png', 'figures/prediction-slice0.svg', 'report.html']) assert.ok(existsSync(join(pred, f)), f);
   assert.ok(!existsSync(join(pred, 'figures', 'prediction-slice2.svg')));
+  // --subset test: only the images split.json holds out for testing
+  const t = kensa('segment-predict', join(dir, 'images'), '--model', model, '--subset', 'test', '--out', join(dir, 'pred-test'), '--json', '--quiet');
+  assert.equal(t.code, 0, t.stderr);
+  assert.deepEqual((JSON.parse(t.stdout) as { images: { image: string }[] }).images.map((i) => i.image.replace(/.*\//, '')), ['slice6.png', 'slice7.png']);
 
   const sa = join(dir, 'sa');
   const s = kensa('seg-ability', '--model', model, '--images', join(dir, 'images'), '--masks', join(dir, 'masks'), '--out', sa, '--degrade', 'none,noise:0.3', '--json', '--quiet');

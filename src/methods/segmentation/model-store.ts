@@ -2,7 +2,7 @@
 // how images and masks were read and normalised, patch and window sizes) beside the fit loop's
 // checkpoints; loading rebuilds the network with its best (or last, or an epoch's) weights.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { UNet, type UNetOptions } from '../../models/index.js';
 import { loadWeights } from '../../train/index.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
@@ -81,4 +81,17 @@ export function parseWhich(text: string): 'best' | 'last' | number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new OptionError('--weights', `expected best, last or an epoch number, got '${text}'`);
   return n;
+}
+
+export const SUBSETS = ['all', 'train', 'val', 'test'] as const;
+
+/** File names (no folder) of a run's split part, from its split.json; undefined for 'all'. */
+export function splitNames(runDir: string, subset: string): Set<string> | undefined {
+  if (subset === 'all') return undefined;
+  const path = join(runDir, 'split.json');
+  if (!existsSync(path)) throw new InputError(runDir, 'has no split.json (written by kensa segment-train)');
+  const split = JSON.parse(readFileSync(path, 'utf8')) as Record<string, string[]>;
+  const list = split[subset];
+  if (!Array.isArray(list)) throw new OptionError('--subset', `${path} lists no '${subset}' images`);
+  return new Set(list.map((p) => basename(p)));
 }
