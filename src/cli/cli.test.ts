@@ -6,13 +6,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { packageRoot, dataset } from '../util/data-root.js';
 import { COMMANDS } from './registry.js';
 import { helpText, parseArgs } from './parse.js';
 import { OptionError } from '../util/errors.js';
 import { demoCommand } from './commands/demo.js';
 
-const MAIN = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+// The CLI of the build this test belongs to (dist*/src/cli/main.js beside dist*/src/cli/cli.test.js).
+const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 
 function kensa(...args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
