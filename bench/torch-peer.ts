@@ -5,6 +5,15 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { packageRoot } from '../src/util/data-root.js';
 
+/** One step with its phases timed: wall and CPU ms, kernel (system) CPU ms, minor page faults. */
+export interface PhasedStep {
+  ms: number;
+  cpuMs: number;
+  phaseMs: Record<string, number>;
+  sysMs: number;
+  minorFaults: number;
+}
+
 /** A PyTorch process holding the same model, stepping on request (bench/torch_bench.py --serve). */
 export class TorchPeer {
   private readonly proc: ChildProcessWithoutNullStreams;
@@ -37,9 +46,9 @@ export class TorchPeer {
     return JSON.parse(await this.next()) as { ms: number; cpuMs: number };
   }
   /** One step with each phase timed (zeroGrad, forward, backward, item, optimizer), ms. */
-  async phases(): Promise<{ ms: number; phaseMs: Record<string, number> }> {
+  async phases(): Promise<PhasedStep> {
     this.proc.stdin.write('phases\n');
-    return JSON.parse(await this.next()) as { ms: number; phaseMs: Record<string, number> };
+    return JSON.parse(await this.next()) as PhasedStep;
   }
   close(): void {
     this.proc.stdin.end();

@@ -6,8 +6,8 @@ prints one JSON object: {"model", "torchMs" (median ms per step), "samples": [..
 
 With --serve it builds the model, prints {"ready": true, ...}, then runs one timed training step
 per "step" line read from stdin and answers each with {"ms": ..., "cpuMs": ...} (wall and process
-CPU time; a "phases" line also times each
-phase: {"ms": ..., "phaseMs": {...}}); kensa's benchmark uses this to alternate kensa and PyTorch
+CPU time; a "phases" line also times each phase and counts kernel time and page faults:
+{"ms", "cpuMs", "phaseMs": {...}, "sysMs", "minorFaults"}); kensa's benchmark uses this to alternate kensa and PyTorch
 steps so both see the same machine load.
 
 With --profile it runs the warm-up steps, then --steps steps under torch.autograd.profiler.profile and
@@ -20,6 +20,7 @@ import argparse
 import contextlib
 import os
 import json
+import resource
 import statistics
 import time
 
@@ -231,11 +232,13 @@ def main():
             if cmd not in ('step', 'phases'):
                 break
             phase_ms = {}
+            r0 = resource.getrusage(resource.RUSAGE_SELF)
             t0, c0 = time.perf_counter(), time.process_time()
             step(timed_phase(phase_ms) if cmd == 'phases' else no_phase)
             reply = {'ms': (time.perf_counter() - t0) * 1000, 'cpuMs': (time.process_time() - c0) * 1000}
             if cmd == 'phases':
-                reply['phaseMs'] = phase_ms
+                r = resource.getrusage(resource.RUSAGE_SELF)
+                reply.update(phaseMs=phase_ms, sysMs=(r.ru_stime - r0.ru_stime) * 1000, minorFaults=r.ru_minflt - r0.ru_minflt)
             print(json.dumps(reply), flush=True)
         return
     for _ in range(a.warmup):

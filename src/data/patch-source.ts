@@ -39,7 +39,11 @@ export interface PatchSourceOptions<I extends PatchItem = PatchItem> extends Omi
   seed?: number;
   /** Reorient volumes to RAS+ on reading (the items' points must be in that grid). @default true */
   canonical?: boolean;
-  /** Volumes kept in memory, most recently used first. @default 4 */
+  /**
+   * Volumes kept in memory, most recently used first. A shuffled epoch visits volumes at random,
+   * so a cache smaller than the number of volumes re-reads one for most items. @default every
+   * distinct volume of the items (memory: the sum of their float32 sizes)
+   */
   cacheSize?: number;
   /** Run once on each volume after reading (e.g. intensity normalisation); the result is cached. @default none */
   prepareVolume?: (vol: Volume, path: string) => Volume;
@@ -61,7 +65,7 @@ export function jitterOffset(spacing: readonly number[], jitter: number, seed: n
 export function patchSource<I extends PatchItem>(items: readonly I[], options: PatchSourceOptions<I> = {}): ItemSource {
   const jitter = options.jitter ?? 0;
   if (!(jitter >= 0) || !Number.isFinite(jitter)) throw new OptionError('jitter', `must be a non-negative number of mm, got ${jitter}`);
-  const cacheSize = options.cacheSize ?? 4;
+  const cacheSize = options.cacheSize ?? Math.max(1, new Set(items.map((it) => it.volume)).size);
   if (!Number.isInteger(cacheSize) || cacheSize < 1) throw new OptionError('cacheSize', `must be a positive integer, got ${cacheSize}`);
   items.forEach((it, i) => {
     if (it.point.length !== 3 || !it.point.every(Number.isFinite)) throw new OptionError('items', `item ${i} (${it.volume}) has point ${it.point.join(', ')}, not three finite voxel coordinates`);
