@@ -13,11 +13,12 @@ import { classifyTrainCommand } from './commands/classify-train.js';
 import { classifyEvalCommand } from './commands/classify-eval.js';
 import { classifyPredictCommand } from './commands/classify-predict.js';
 import { explainCommand } from './commands/explain.js';
+import { camCommand } from './commands/cam.js';
 import { segmentTrainCommand } from './commands/segment-train.js';
 import { segmentPredictCommand } from './commands/segment-predict.js';
 import { segAbilityCommand } from './commands/seg-ability.js';
 
-export const COMMANDS: AnyCommand[] = [demoCommand, infoCommand, segmentCommand, evalSegmentationCommand, metricOpensetEvalCommand, metricTrainCommand, metricIdentifyCommand, cycleganTrainCommand, cycleganTranslateCommand, classifyTrainCommand, classifyEvalCommand, classifyPredictCommand, explainCommand, segmentTrainCommand, segmentPredictCommand, segAbilityCommand];
+export const COMMANDS: AnyCommand[] = [demoCommand, infoCommand, segmentCommand, evalSegmentationCommand, metricOpensetEvalCommand, metricTrainCommand, metricIdentifyCommand, cycleganTrainCommand, cycleganTranslateCommand, classifyTrainCommand, classifyEvalCommand, classifyPredictCommand, camCommand, explainCommand, segmentTrainCommand, segmentPredictCommand, segAbilityCommand];
 
 /** The command named by the first one or two words of argv, and how many words it took. */
 export function findCommand(argv: string[]): { cmd: AnyCommand; words: number } | undefined {

@@ -1,10 +1,12 @@
 // kensa explain end to end, and explainSet against translations with known outcomes: with the
 // identity nothing changes and nothing flips; with an oracle that swaps in the other group's mean
-// image everything flips and the group-mean difference sits on the structure that differs.
+// image everything flips and the group-mean difference sits on the structure that differs; kensa cam
+// on the same classifier.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import sharp from 'sharp';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +89,37 @@ test('explain: identity and oracle translations, then the command on a trained c
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr.trim(), /^kensa: .*is not a CycleGAN run/);
     assert.equal(bad.stderr.trim().split('\n').length, 1);
+
+    // kensa cam on the same classifier: one overlay per input and method, predictions equal to
+    // classify predict's, faithfulness numbers per method, one-line errors
+    const vol = join(data, 'big', readdirSync(join(data, 'big')).sort()[0]);
+    const camOut = join(dir, 'cam');
+    const cm = kensa('cam', vol, '--model', cls, '--out', camOut, '--method', 'gradcam,hirescam', '--faithfulness', '--baseline', 'zero', '--json');
+    assert.equal(cm.code, 0, cm.stderr);
+    const cr = JSON.parse(cm.stdout) as { inputs: number; mean: Record<string, { deletionAuc: number; insertionAuc: number }>; images: { slice: number; predicted: { name: string; probability: number } }[] };
+    const pr = JSON.parse(kensa('classify', 'predict', vol, '--model', cls, '--json').stdout) as { perSlice: { slice: number; predicted: string; probabilities: Record<string, number> }[] }[];
+    assert.equal(cr.inputs, pr[0].perSlice.length);
+    cr.images.forEach((im, i) => {
+      assert.equal(im.slice, pr[0].perSlice[i].slice);
+      assert.equal(im.predicted.name, pr[0].perSlice[i].predicted);
+      assert.ok(Math.abs(im.predicted.probability - pr[0].perSlice[i].probabilities[im.predicted.name]) < 1e-5);
+    });
+    for (const m of ['gradcam', 'hirescam']) {
+      const s = cr.mean[m];
+      assert.ok(s.deletionAuc >= 0 && s.deletionAuc <= 1 && s.insertionAuc >= 0 && s.insertionAuc <= 1, JSON.stringify(s));
+    }
+    const overlays = readdirSync(join(camOut, 'overlays'));
+    assert.equal(overlays.length, 2 * cr.inputs);
+    const meta = await sharp(join(camOut, 'overlays', overlays[0])).metadata();
+    assert.deepEqual([meta.width, meta.height, meta.channels], [32, 32, 4]);
+    assert.equal(readFileSync(join(camOut, 'cams.csv'), 'utf8').trim().split('\n').length, 1 + cr.inputs);
+    assert.ok(existsSync(join(camOut, 'figures', 'cams.svg')));
+    for (const [args, re] of [[['--method', 'nonsense'], /--method: unknown CAM method 'nonsense'/], [['--layer', 'features.99'], /--layer: .*has no layer 'features.99'/], [['--target', 'medium'], /--target: 'medium' is neither a class/]] as const) {
+      const b = kensa('cam', vol, '--model', cls, ...args);
+      assert.equal(b.code, 2, b.stderr);
+      assert.match(b.stderr, re);
+      assert.equal(b.stderr.trim().split('\n').length, 1);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

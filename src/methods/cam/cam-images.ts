@@ -55,6 +55,8 @@ export interface CamMethodScores {
 
 export interface CamImageResult {
   path: string;
+  /** Slice index when the file is a volume. */
+  slice?: number;
   predicted: { index: number; name: string; probability: number };
   /** The class the maps explain. */
   target: { index: number; name: string; probability: number };
@@ -80,20 +82,42 @@ export function resolveTargetClass(value: string, classes: readonly string[]): n
   throw new OptionError('--target', `'${value}' is neither a class (${classes.join(', ')}) nor an index 0..${classes.length - 1}`);
 }
 
-/** Runs every method on each image file; `onImage` is awaited per image (e.g. to write overlays). */
-export async function camImages(model: CamClassifier, paths: readonly string[], options: CamImagesOptions, onImage?: (out: CamImageOutput) => Promise<void>): Promise<CamImageResult[]> {
-  if (options.methods.length === 0) throw new OptionError('--method', 'give at least one method');
-  const device = options.device ?? 'cpu';
-  const results: CamImageResult[] = [];
+/** One network input to explain: already prepared as the classifier's input. */
+export interface CamInput {
+  /** File it came from. */
+  path: string;
+  /** Slice index when the file is a volume. */
+  slice?: number;
+  /** The network input [C,H,W] (resized and normalised as the classifier expects). */
+  input: ImageTensorLike;
+}
+
+/** Each image file read and preprocessed for `model` (grey images copied into every channel of a colour network). */
+export async function* imageFileInputs(model: CamClassifier, paths: readonly string[]): AsyncGenerator<CamInput> {
   for (const path of paths) {
     let img = await loadImage(path, { channels: model.channels === 1 ? 'grey' : 'keep' });
     if (img.channels === 1 && model.channels > 1) {
       const data = new Float32Array(model.channels * img.data.length);
       for (let c = 0; c < model.channels; c++) data.set(img.data, c * img.data.length);
-      img = { ...img, channels: model.channels, data }; // a grey image for a colour network: copies per channel
+      img = { ...img, channels: model.channels, data };
     }
     if (img.channels !== model.channels) throw new InputError(path, `has ${img.channels} channels, the classifier takes ${model.channels}`);
-    const input = model.preprocess(img);
+    yield { path, input: model.preprocess(img) };
+  }
+}
+
+/** Runs every method on each image file; `onImage` is awaited per image (e.g. to write overlays). */
+export async function camImages(model: CamClassifier, paths: readonly string[], options: CamImagesOptions, onImage?: (out: CamImageOutput) => Promise<void>): Promise<CamImageResult[]> {
+  return camInputs(model, imageFileInputs(model, paths), options, onImage);
+}
+
+/** Runs every method on each prepared input; `onImage` is awaited per input. */
+export async function camInputs<T extends CamInput>(model: Pick<CamClassifier, 'net' | 'classes'>, inputs: Iterable<T> | AsyncIterable<T>, options: CamImagesOptions, onImage?: (out: CamImageOutput & { item: T }) => Promise<void>): Promise<CamImageResult[]> {
+  if (options.methods.length === 0) throw new OptionError('--method', 'give at least one method');
+  const device = options.device ?? 'cpu';
+  const results: CamImageResult[] = [];
+  for await (const item of inputs) {
+    const { path, input } = item;
     const x = tensor(input.data, { shape: [1, input.channels, input.height, input.width], device });
     try {
       const probs = tidy(() => Array.from(noGrad(() => softmax(model.net.forward(x), 1)).data() as Float32Array));
@@ -102,6 +126,7 @@ export async function camImages(model: CamClassifier, paths: readonly string[], 
       if (ti >= probs.length) throw new OptionError('--target', `class ${ti} does not exist: the network has ${probs.length} outputs`);
       const result: CamImageResult = {
         path,
+        ...(item.slice !== undefined ? { slice: item.slice } : {}),
         predicted: { index: pi, name: model.classes[pi] ?? String(pi), probability: probs[pi] },
         target: { index: ti, name: model.classes[ti] ?? String(ti), probability: probs[ti] },
         methods: {},
@@ -118,7 +143,7 @@ export async function camImages(model: CamClassifier, paths: readonly string[], 
         }
       }
       results.push(result);
-      await onImage?.({ result, input, maps });
+      await onImage?.({ result, input, maps, item });
     } finally {
       x.dispose();
     }
