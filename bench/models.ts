@@ -6,6 +6,10 @@ import { featureClusteringLoss } from '../src/methods/unsupervised-seg/feature-c
 import { F } from '../src/nn/index.js';
 import { Adam, SGD, type Optimizer } from '../src/optim/index.js';
 import { MiniVgg, UNet, UnsupSegNet } from '../src/models/index.js';
+import { buildBackbone } from '../src/methods/classify/backbones.js';
+import { buildCycleGan, cycleGanTask } from '../src/methods/cyclegan/index.js';
+import { Rng } from '../src/data/rng.js';
+import type { ImageSet } from '../src/data/image-set.js';
 import { markPhase } from './op-profile.js';
 
 export interface BenchCase {
@@ -64,6 +68,13 @@ function tileNet(): MetricNet {
   return new MetricNet({ backbone: 'minivgg', width: 16, inputSize: 32, embeddingSize: 64, head: 'arcface', numClasses: 4 });
 }
 
+/** A placeholder one-channel image set (the CycleGAN case steps on its own tensors; the task only needs non-empty domains). */
+function benchImageSet(n: number, seed: number, size: number): ImageSet {
+  const rng = new Rng(seed);
+  const data = Float32Array.from({ length: n * size * size }, () => rng.next());
+  return { classes: ['x'], channels: 1, size, count: n, data, labels: new Int32Array(n), groups: Array.from({ length: n }, (_, i) => `g${i}`), sources: [] };
+}
+
 export const BENCH_CASES: BenchCase[] = [
   {
     model: 'M1',
@@ -89,6 +100,21 @@ export const BENCH_CASES: BenchCase[] = [
       const opt = new Adam(net.parameters(), { lr: 1e-3 });
       const x = keep(randn([4, 1, 128, 128]));
       const y = keep(tidy(() => rand([4, 1, 128, 128]).gt(0.5).float()));
+      return {
+        step: trainStep(opt, () => F.binaryCrossEntropyWithLogits(net.forward(x), y)),
+        dispose: () => [x, y].forEach((t) => t.dispose()),
+      };
+    },
+  },
+  {
+    model: 'M2b',
+    description: 'U-Net 256×256×1 (16-32-64-128), batch 2, BCE, Adam (kensa segment-train on 256-px patches)',
+    setup() {
+      manualSeed(0);
+      const net = new UNet({ inChannels: 1, outChannels: 1, widths: [16, 32, 64, 128] });
+      const opt = new Adam(net.parameters(), { lr: 1e-3 });
+      const x = keep(randn([2, 1, 256, 256]));
+      const y = keep(tidy(() => rand([2, 1, 256, 256]).gt(0.5).float()));
       return {
         step: trainStep(opt, () => F.binaryCrossEntropyWithLogits(net.forward(x), y)),
         dispose: () => [x, y].forEach((t) => t.dispose()),
@@ -125,6 +151,47 @@ export const BENCH_CASES: BenchCase[] = [
       return {
         step: () => noGrad(() => tidy(() => void net.embed(x))) ?? 0,
         dispose: () => x.dispose(),
+      };
+    },
+  },
+  {
+    model: 'M6',
+    description: 'one CycleGAN iteration 128×128×1 (ResNet generators ngf 64, 6 blocks; PatchGAN ndf 64; both generators then both discriminators, pool 50), batch 1, Adam',
+    itemsPerStep: 1,
+    setup() {
+      manualSeed(0);
+      const nets = buildCycleGan({ generator: { ngf: 64, blocks: 6 }, discriminator: { ndf: 64, layers: 3 } });
+      const task = cycleGanTask(nets, benchImageSet(4, 1, 128), benchImageSet(4, 2, 128), { poolSize: 50, seed: 0 });
+      const a = keep(tidy(() => rand([1, 1, 128, 128]).mul(2).sub(1)));
+      const b = keep(tidy(() => rand([1, 1, 128, 128]).mul(2).sub(1)));
+      let s = 0;
+      return {
+        step: () => {
+          markPhase('forward');
+          const m = task.trainStep(a, b, { a: Rng.derive(0, s, 0x9a), b: Rng.derive(0, s++, 0x9b) });
+          markPhase('end');
+          return m.cycleA;
+        },
+        dispose: () => {
+          [a, b].forEach((t) => t.dispose());
+          for (const n of Object.values(nets)) n.dispose();
+        },
+      };
+    },
+  },
+  {
+    model: 'M7',
+    description: 'kensa classify default network: mini-VGG 128×128×1 (widths 16-256, BN, dense 256, dropout 0.3), 2 classes, batch 32, Adam (wd 1e-4)',
+    itemsPerStep: 32,
+    setup() {
+      manualSeed(0);
+      const net = buildBackbone({ backbone: 'minivgg', inChannels: 1, inputSize: 128, numClasses: 2 });
+      const opt = new Adam(net.parameters(), { lr: 1e-3, weightDecay: 1e-4 });
+      const x = keep(randn([32, 1, 128, 128]));
+      const y = keep(randint(0, 2, [32]));
+      return {
+        step: trainStep(opt, () => F.crossEntropy(net.forward(x), y)),
+        dispose: () => [x, y].forEach((t) => t.dispose()),
       };
     },
   },

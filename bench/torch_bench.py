@@ -123,6 +123,41 @@ def setup(model):
         opt = torch.optim.Adam(net.parameters(), lr=1e-3)
         x, y = torch.randn(4, 1, 128, 128), (torch.rand(4, 1, 128, 128) > 0.5).float()
         loss_fn = lambda: F.binary_cross_entropy_with_logits(net(x), y)
+    elif model == 'M2b':
+        net = UNet()
+        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+        x, y = torch.randn(2, 1, 256, 256), (torch.rand(2, 1, 256, 256) > 0.5).float()
+        loss_fn = lambda: F.binary_cross_entropy_with_logits(net(x), y)
+    elif model == 'M6':
+        # one CycleGAN iteration (scripts/torchref/cyclegan_step.py: the networks and step kensa's are checked against)
+        sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'scripts', 'torchref'))
+        import random
+        import cyclegan_step as cg
+        nets = cg.build(64, 64, 6)
+        opt_g = torch.optim.Adam(list(nets['gA2B'].parameters()) + list(nets['gB2A'].parameters()), lr=2e-4, betas=(0.5, 0.999))
+        opt_d = torch.optim.Adam(list(nets['dA'].parameters()) + list(nets['dB'].parameters()), lr=2e-4, betas=(0.5, 0.999))
+        rng = random.Random(0)
+        pools = {'a': cg.ImagePool(50, rng), 'b': cg.ImagePool(50, rng)}
+        for n in nets.values():
+            n.train()
+        real_a, real_b = torch.rand(1, 1, 128, 128) * 2 - 1, torch.rand(1, 1, 128, 128) * 2 - 1
+
+        def cyclegan_step(phase=no_phase):
+            with phase('forward'):
+                return cg.train_step(nets, opt_g, opt_d, real_a, real_b, pools)['cycleA']
+        return cyclegan_step
+    elif model == 'M7':
+        # kensa classify's default network (src/methods/classify/backbones.ts): 5 VGG blocks at 128 px
+        layers, c = [], 1
+        for w in (16, 32, 64, 128, 256):
+            for _ in range(2):
+                layers += [nn.Conv2d(c, w, 3, padding=1), nn.BatchNorm2d(w), nn.ReLU()]
+                c = w
+            layers.append(nn.MaxPool2d(2))
+        net = nn.Sequential(*layers, nn.Flatten(), nn.Linear(256 * 4 * 4, 256), nn.ReLU(), nn.Dropout(0.3), nn.Linear(256, 2))
+        opt = torch.optim.Adam(net.parameters(), lr=1e-3, weight_decay=1e-4)
+        x, y = torch.randn(32, 1, 128, 128), torch.randint(0, 2, (32,))
+        loss_fn = lambda: F.cross_entropy(net(x), y)
     elif model in ('M3', 'M3b'):
         net = unsup_net()
         opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
