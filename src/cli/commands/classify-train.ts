@@ -60,7 +60,7 @@ export const classifyTrainCommand = defineCommand<ClassifyTrainOptions>({
       const prev = readClassifierMeta(run.dir);
       if (prev.classes.join('/') !== set.classes.join('/')) throw new OptionError('--resume', `the run was trained on classes ${prev.classes.join('/')}, --data has ${set.classes.join('/')}`);
     }
-    const trainFraction = 1 - o.valFraction - o.testFraction;
+    const trainFraction = Number((1 - o.valFraction - o.testFraction).toFixed(12)); // as cyclegan train rounds it: the same split
     if (!(trainFraction > 0)) throw new OptionError('--val-fraction', `with --test-fraction leaves no training data (${o.valFraction} + ${o.testFraction} >= 1)`);
     const split: GroupSplit = splitGroups(set, [trainFraction, o.valFraction, o.testFraction], o.seed);
     const train = subsetImageSet(set, indicesOf(set, split.train));

@@ -1,7 +1,7 @@
 // Options that say how a class-per-folder tree of 2-D images or NIfTI volumes becomes an image set
 // (shared by every command that reads one: classify, cyclegan, explain), and the split by group.
 import type { OptionSpecs } from '../command.js';
-import { NORMALIZATIONS, PLANES, loadImageSet, splitItems, type ImageSet, type ImageSetOptions, type Plane, type Normalization } from '../../data/index.js';
+import { NORMALIZATIONS, PLANES, loadImageSet, splitSubjects, type ImageSet, type ImageSetOptions, type Plane, type Normalization } from '../../data/index.js';
 import { OptionError } from '../../util/errors.js';
 
 export interface ImageSetCliOptions {
@@ -42,15 +42,14 @@ export interface GroupSplit {
 }
 
 export function splitGroups(set: ImageSet, fractions: readonly [number, number, number], seed: number): GroupSplit {
-  const groups = [...new Set(set.groups)];
+  const s = splitSubjects(set, fractions, seed);
   const labelOf = new Map<string, number>();
   set.groups.forEach((g, i) => labelOf.set(g, set.labels[i]));
-  const s = splitItems(groups, { fractions, seed, stratifyBy: (g) => labelOf.get(g)! });
   set.classes.forEach((name, c) => {
     const n = (gs: string[]): number => gs.filter((g) => labelOf.get(g) === c).length;
-    if (n(s.train) === 0) throw new OptionError('--val-fraction', `class '${name}' gets no training ${groups.length === set.count ? 'images' : 'subjects'} (${n(groups)} in all); use more data or smaller fractions`);
+    if (n(s.train) === 0) throw new OptionError('--val-fraction', `class '${name}' gets no training ${labelOf.size === set.count ? 'images' : 'subjects'} (${n([...labelOf.keys()])} in all); use more data or smaller fractions`);
   });
-  return { train: s.train, val: s.val, test: s.test };
+  return s;
 }
 
 /** Item indices whose group is in `groups`. */

@@ -3,7 +3,7 @@
 // volume, else the file), so held-apart subjects stay unseen for later explanation and testing.
 import { readdir } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { fileItems, fileStem, imageSetFiles, loadImageSet, packImageSet, splitItems, subsetImageSet, type ImageSet, type ImageSetOptions } from '../../data/index.js';
+import { fileItems, fileStem, imageSetFiles, loadImageSet, packImageSet, splitSubjects, subsetImageSet, type ImageSet, type ImageSetOptions } from '../../data/index.js';
 import { InputError, OptionError } from '../../util/errors.js';
 
 /** Where the domains are: `root` with sub-folders `a` and `b`, or the folders `dirA` and `dirB`. */
@@ -79,18 +79,22 @@ export interface DomainSplit {
   test: { a: ImageSet; b: ImageSet };
 }
 
-/** Split by group, stratified by domain, under a seed (the classifier's split rule: splitItems). */
+/** Split by subject, stratified by domain name, under a seed: splitSubjects, as kensa classify splits. */
 export function splitDomains(set: ImageSet, o: { valFraction: number; testFraction: number; seed: number }): DomainSplit {
   const fractions: [number, number, number] = [Number((1 - o.valFraction - o.testFraction).toFixed(12)), o.valFraction, o.testFraction];
   if (!(fractions[0] > 0)) throw new OptionError('--val-fraction', `with --test-fraction leaves no training images (${o.valFraction} + ${o.testFraction} ≥ 1)`);
-  const idx = Array.from({ length: set.count }, (_, i) => i);
-  const s = splitItems(idx, { fractions, seed: o.seed, groupBy: (i) => set.groups[i], stratifyBy: (i) => set.labels[i] });
+  // the same subjects as kensa classify's split of the same folder, seed and fractions
+  const subjects = splitSubjects(set, fractions, o.seed);
+  const side = (gs: string[]): number[] => {
+    const g = new Set(gs);
+    return set.groups.flatMap((x, i) => (g.has(x) ? [i] : []));
+  };
+  const s = { train: side(subjects.train), val: side(subjects.val), test: side(subjects.test) };
   const part = (ix: number[]): { a: ImageSet; b: ImageSet } => ({
     a: subsetImageSet(set, ix.filter((i) => set.labels[i] === 0)),
     b: subsetImageSet(set, ix.filter((i) => set.labels[i] === 1)),
   });
-  const groups = (ix: number[]): string[] => [...new Set(ix.map((i) => set.groups[i]))];
-  const out = { split: { seed: o.seed, fractions, train: groups(s.train), val: groups(s.val), test: groups(s.test) }, train: part(s.train), val: part(s.val), test: part(s.test) };
+  const out = { split: { seed: o.seed, fractions, train: subjects.train, val: subjects.val, test: subjects.test }, train: part(s.train), val: part(s.val), test: part(s.test) };
   for (const [k, name] of [['a', set.classes[0]], ['b', set.classes[1]]] as const) {
     if (out.train[k].count === 0) throw new OptionError('--val-fraction', `leaves no training images of domain ${name}`);
   }
