@@ -2,6 +2,7 @@
 // and docs come from the description), positional arguments, and a run() that returns a result.
 import type { RunFolder } from './run-folder.js';
 import type { Progress, ProgressOptions } from './progress.js';
+import type { ReportSummary } from '../report/summary.js';
 
 export type OptionKind = 'string' | 'number' | 'integer' | 'boolean';
 
@@ -76,6 +77,8 @@ export interface CommandResult {
   json: unknown;
   /** What a person sees on stdout without --json. */
   text: string;
+  /** The answer first: the report's opening section (summary.json in the run folder). @default none */
+  summary?: ReportSummary;
 }
 
 /** Erases a command's option type for the registry. */

@@ -11,6 +11,7 @@ import { helpText, parseArgs } from './parse.js';
 import { createProgress } from './progress.js';
 import { RunFolder } from './run-folder.js';
 import type { CommandContext, CommonOptions } from './command.js';
+import { SUMMARY_FILE } from '../report/summary.js';
 
 function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -94,6 +95,7 @@ export async function main(argv: string[]): Promise<number> {
     await configWritten;
     if (folder !== undefined) {
       await folder.writeMetrics(result.json);
+      if (result.summary) await folder.writeJson(SUMMARY_FILE, result.summary);
       const report = await folder.writeReport(`kensa ${cmd.name}`);
       if (!opts.quiet) process.stderr.write(`report: ${report}\n`);
     }

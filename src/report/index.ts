@@ -16,6 +16,7 @@ export { jet, JET_LUT } from './colormap-jet.js';
 export { PALETTE, PALETTE_HEX, labelColor } from './palette.js';
 export { RunFigures, readFigureManifest, FIGURES_MANIFEST, type FigureEntry, type FigureManifest, type AddFigureOptions } from './run-figures.js';
 export { writeReport, type ReportOptions } from './report.js';
+export { SUMMARY_FILE, checkSummary, summaryHtml, type ReportSummary, type SummaryFact, type SummaryTable, type SummaryGallery } from './summary.js';
 export { writeFileAtomic } from './atomic-write.js';
 export { escapeHtml } from './escape.js';
 export { renderGallery } from './gallery.js';

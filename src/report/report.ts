@@ -9,6 +9,7 @@ import { escapeHtml } from './escape.js';
 import { metricsHtml } from './metrics-html.js';
 import { REPORT_CSS } from './report-style.js';
 import { readFigureManifest, type FigureEntry } from './run-figures.js';
+import { SUMMARY_FILE, checkSummary, summaryHtml } from './summary.js';
 
 /** Options of `writeReport`. */
 export interface ReportOptions {
@@ -111,14 +112,23 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
   const parts: string[] = [];
 
   parts.push(`<header><h1>${escapeHtml(title)}</h1><dl class="meta">`);
-  if (command) parts.push(`<dt>Command</dt><dd><code>${escapeHtml(command)}</code></dd>`);
-  if (date) parts.push(`<dt>Date</dt><dd>${escapeHtml(date)}</dd>`);
-  parts.push(`<dt>Run folder</dt><dd><code>${escapeHtml(basename(runDir))}</code></dd></dl></header>`);
+  if (command) parts.push(`<div><dt>Command</dt><dd><code>${escapeHtml(command)}</code></dd></div>`);
+  if (date) parts.push(`<div><dt>Date</dt><dd>${escapeHtml(date)}</dd></div>`);
+  parts.push(`<div><dt>Run folder</dt><dd><code>${escapeHtml(basename(runDir))}</code></dd></div></dl></header>`);
 
-  const nav = ['<nav><a href="#metrics">Metrics</a>', '<a href="#figures">Figures</a>', '<a href="#config">Configuration</a>'];
+  const rawSummary = await readJson(join(runDir, SUMMARY_FILE));
+  const summary = rawSummary === undefined ? undefined : checkSummary(rawSummary, join(runDir, SUMMARY_FILE));
+  const nav = ['<nav>', ...(summary ? ['<a href="#summary">Summary</a>'] : []), '<a href="#metrics">Metrics</a>', '<a href="#figures">Figures</a>', '<a href="#config">Configuration</a>'];
+  if (summary) {
+    const s = await summaryHtml(summary, runDir, { digits });
+    notes.push(...s.notes);
+    parts.push(`<section id="summary"><h2>Summary</h2>\n${s.html}\n</section>`);
+  }
 
   parts.push('<section id="metrics"><h2>Metrics</h2>');
-  parts.push(metrics === undefined ? '<p class="note">No metrics.json in this run.</p>' : metricsHtml(metrics, { digits, maxRows: options.maxRows }));
+  const table = metrics === undefined ? '<p class="note">No metrics.json in this run.</p>' : metricsHtml(metrics, { digits, maxRows: options.maxRows });
+  // with a summary above, the full tables are folded
+  parts.push(summary && metrics !== undefined ? `<details><summary>Every value in metrics.json</summary>\n${table}\n</details>` : table);
   parts.push('</section>');
 
   parts.push('<section id="figures"><h2>Figures</h2>');
@@ -159,7 +169,7 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
     }
   }
   if (notes.length) parts.splice(1, 0, `<div class="warn"><ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></div>`);
-  parts.splice(1, 0, nav.join(' · ') + '</nav>');
+  parts.splice(1, 0, nav[0] + nav.slice(1).join(' · ') + '</nav>');
 
   const html =
     '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">' +

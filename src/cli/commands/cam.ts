@@ -14,6 +14,7 @@ import { imageGrid, type GridImage } from '../../report/figures/image-grid.js';
 import type { RasterImage } from '../../report/types.js';
 import { InputError, OptionError } from '../../util/errors.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { GALLERY_LIMIT, type ReportSummary, type SummaryTable } from '../../report/summary.js';
 
 export interface CamCommandOptions {
   /** Classifier run folder (kensa classify train). (required) */ model: string;
@@ -148,9 +149,40 @@ export const camCommand = defineCommand<CamCommandOptions>({
         const parts = [s.deletionAuc !== undefined ? `deletion ${s.deletionAuc.toFixed(3)}` : '', s.insertionAuc !== undefined ? `insertion ${s.insertionAuc.toFixed(3)}` : '', s.road ? `ROAD gap ${s.road.gap.toFixed(3)}` : ''].filter(Boolean);
         return parts.length > 0 ? `${m}: ${parts.join(', ')}` : m;
       };
-      return { json, text: `cam: ${results.length} inputs, ${names.length} methods at ${layers.join(' + ')}${o.faithfulness || o.road ? `\n${names.map(line).join('\n')}` : ''}` };
+      return { json, summary: camSummary(results, methods, layers, mean, run !== undefined), text: `cam: ${results.length} inputs, ${names.length} methods at ${layers.join(' + ')}${o.faithfulness || o.road ? `\n${names.map(line).join('\n')}` : ''}` };
     } finally {
       model.dispose();
     }
   },
 });
+
+/** The report's opening: faithfulness per method (best marked) and the overlays of the first inputs. */
+function camSummary(results: CamImageResult[], methods: readonly { name: string; title: string }[], layers: readonly string[], mean: ReturnType<typeof meanScores>, overlays: boolean): ReportSummary {
+  const tables: SummaryTable[] = [];
+  type Col = { name: string; get: (m: string) => number | undefined; better: 'min' | 'max' };
+  const all: Col[] = [
+    { name: 'deletion AUC (lower is better)', get: (m) => mean[m]?.deletionAuc, better: 'min' },
+    { name: 'insertion AUC (higher is better)', get: (m) => mean[m]?.insertionAuc, better: 'max' },
+    { name: 'ROAD gap LeRF − MoRF (higher is better)', get: (m) => mean[m]?.road?.gap, better: 'max' },
+  ];
+  const cols = all.filter((c) => methods.some((m) => c.get(m.name) !== undefined));
+  if (cols.length > 0) {
+    const best: [number, number][] = cols.map((c, j) => {
+      const v = methods.map((m) => c.get(m.name) ?? NaN);
+      const k = v.reduce((bk, x, i) => ((c.better === 'min' ? x < v[bk] : x > v[bk]) ? i : bk), 0);
+      return [k, j];
+    });
+    tables.push({ caption: `Faithfulness, mean over ${results.length} inputs; bold: the best method per column`, columns: ['method', ...cols.map((c) => c.name)], rows: methods.map((m) => ({ label: m.title, cells: cols.map((c) => { const v = c.get(m.name); return v === undefined ? null : Number(v.toFixed(4)); }) })), best });
+  }
+  const counts = new Map<string, number>();
+  for (const r of results) counts.set(r.predicted.name, (counts.get(r.predicted.name) ?? 0) + 1);
+  return {
+    verdict: `${results.length} input${results.length === 1 ? '' : 's'} explained by ${methods.map((m) => m.title).join(', ')} at ${layers.join(' + ')}; predicted ${[...counts].map(([k, n]) => `${k} ${n}`).join(', ')}.`,
+    tables,
+    galleries: overlays ? [{
+      caption: 'Overlays per input, one per method (JET: red = most evidence for the explained class)',
+      columns: Math.min(6, methods.length),
+      items: results.slice(0, GALLERY_LIMIT).map((r) => ({ title: `${stemOf(r)}: ${r.predicted.name} ${(r.predicted.probability * 100).toFixed(0)} %`, images: methods.map((m) => ({ file: `overlays/${stemOf(r)}-${m.name}.png`, label: m.title })) })),
+    }] : [],
+  };
+}

@@ -9,7 +9,7 @@ import { loadClassifierRun } from '../../methods/classify/model-store.js';
 import { predictProbabilities } from '../../methods/classify/trainer.js';
 import { evaluateProbabilities } from '../../methods/classify/evaluation.js';
 import { InputError, OptionError } from '../../util/errors.js';
-import { evaluationFigures } from './classify-common.js';
+import { evaluationFigures, evaluationSummary } from './classify-common.js';
 import { indicesOf, type GroupSplit } from './image-set-options.js';
 
 export interface ClassifyEvalOptions {
@@ -54,6 +54,7 @@ export const classifyEvalCommand = defineCommand<ClassifyEvalOptions>({
       const ev = run ? await evaluationFigures(run, 'eval', set, probs, what) : evaluateProbabilities(set, probs);
       ctx.log(`classify eval: ${set.count} images, ${ev.groups} groups (${what}), epoch ${model.epoch} weights`);
       return {
+        summary: await evaluationSummary(run, 'eval', ev, model.classes, what, [{ label: 'Weights', value: `epoch ${model.epoch}`, note: o.weights }]),
         json: { ...ev, classes: model.classes, split: which, data: resolve(root), epoch: model.epoch },
         text: `classify eval: accuracy ${(ev.accuracy * 100).toFixed(1)} % per image (${ev.count}), ${(ev.groupAccuracy * 100).toFixed(1)} % per group (${ev.groups}), balanced ${(ev.balancedAccuracy * 100).toFixed(1)} %`,
       };

@@ -12,7 +12,8 @@ import { saveClassifierMeta, readClassifierMeta, CLASSIFIER_FILE } from '../../m
 import { AUGMENTATIONS, classifierTask, pixelNorm, predictProbabilities, type Augmentation } from '../../methods/classify/trainer.js';
 import { fit, loadWeights } from '../../train/index.js';
 import { OptionError } from '../../util/errors.js';
-import { evaluationFigures, historyFigures } from './classify-common.js';
+import { evaluationFigures, evaluationSummary, historyFigures } from './classify-common.js';
+import type { ClassifierEvaluation } from '../../methods/classify/evaluation.js';
 import { IMAGE_SET_SPECS, imageSetOptions, indicesOf, readImageSet, splitGroups, type GroupSplit, type ImageSetCliOptions } from './image-set-options.js';
 
 export interface ClassifyTrainOptions extends ImageSetCliOptions {
@@ -93,8 +94,11 @@ export const classifyTrainCommand = defineCommand<ClassifyTrainOptions>({
     if (val.count > 0) result.val = await evaluationFigures(run, 'val', val, predictProbabilities(net, val, topts), 'the validation groups');
     if (test.count > 0) result.test = await evaluationFigures(run, 'test', test, predictProbabilities(net, test, topts), 'the held-apart test groups');
     net.dispose();
-    const t = result.test as { accuracy: number; groupAccuracy: number } | undefined;
+    const t = result.test as ClassifierEvaluation | undefined;
+    const extra = [{ label: 'Best epoch', value: bestEpoch, note: `of ${o.epochs}, by validation accuracy` }, { label: 'Split (groups)', value: `${split.train.length} / ${split.val.length} / ${split.test.length}`, note: 'train / val / test' }];
+    const summary = t ? await evaluationSummary(run, 'test', t, set.classes, 'the held-apart test groups', extra) : undefined;
     return {
+      summary,
       json: result,
       text: `classify train: ${o.backbone}, best epoch ${bestEpoch}` + (t ? `, test accuracy ${(t.accuracy * 100).toFixed(1)} % per image, ${(t.groupAccuracy * 100).toFixed(1)} % per group` : '') + `; model in ${run.dir}`,
     };

@@ -28,6 +28,7 @@ import { imageGrid } from '../../report/figures/image-grid.js';
 import { lineCurves } from '../../report/figures/line-curves.js';
 import { OptionError } from '../../util/errors.js';
 import type { RunFolder } from '../run-folder.js';
+import type { ReportSummary } from '../../report/summary.js';
 
 export interface CycleganTrainCliOptions {
   /** Root with one sub-folder per domain. @default none (then --data-a and --data-b) */ data?: string;
@@ -191,7 +192,23 @@ export const cycleganTrainCommand = defineCommand<CycleganTrainCliOptions>({
         model: run.dir,
       };
       const cyc = last ? `cycle ${(last.train.cycleA + last.train.cycleB).toFixed(3)}${last.val.valCycleA !== undefined ? `, validation cycle error ${last.val.valCycleA.toFixed(3)}/${last.val.valCycleB.toFixed(3)}` : ''}` : 'no epoch run';
-      return { json: result, text: `cyclegan train: ${names.a} ↔ ${names.b}, ${history.length} epochs, ${cyc}; model in ${run.dir}` };
+      const figs = (await run.figures.list()).filter((f) => f.name === 'validation-cycle' || f.name === 'losses');
+      const grids = (await run.figures.list()).filter((f) => f.kind === 'image-grid');
+      const summary: ReportSummary = {
+        verdict: last
+          ? `${history.length} epochs between ${names.a} (A) and ${names.b} (B)${last.val.valCycleA !== undefined ? `; on validation subjects a round trip changes an image by ${last.val.valCycleA.toFixed(3)} (A → B → A) and ${last.val.valCycleB.toFixed(3)} (B → A → B) in mean absolute intensity (0–1 scale)` : ''}.`
+          : 'No epoch ran.',
+        facts: [
+          { label: 'Training images', value: `${train.a.count} + ${train.b.count}`, note: `${parts.split.train.length} subjects` },
+          { label: 'Epochs', value: history.length },
+          ...(msPerIteration !== null ? [{ label: 'Time per iteration', value: `${msPerIteration.toFixed(0)} ms` }] : []),
+        ],
+        galleries: [
+          ...(grids.length > 0 ? [{ caption: 'Samples of the last epoch: A, G(A), F(G(A)), B, F(B), G(F(B))', columns: 1, side: 768, items: [{ title: grids[grids.length - 1].name, images: [{ file: grids[grids.length - 1].file }] }] }] : []),
+          ...(figs.length > 0 ? [{ caption: 'Losses and validation cycle error per epoch', columns: 2, side: 480, items: figs.map((f) => ({ title: f.name, images: [{ file: f.file }] })) }] : []),
+        ],
+      };
+      return { json: result, summary, text: `cyclegan train: ${names.a} ↔ ${names.b}, ${history.length} epochs, ${cyc}; model in ${run.dir}` };
     } finally {
       disposeNets(n);
     }

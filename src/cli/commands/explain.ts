@@ -17,6 +17,7 @@ import { blendHeatmap } from '../../report/figures/heatmap-overlay.js';
 import { imageGrid, type GridImage } from '../../report/figures/image-grid.js';
 import type { RasterImage } from '../../report/types.js';
 import { OptionError } from '../../util/errors.js';
+import type { ReportSummary } from '../../report/summary.js';
 import { indicesOf } from './image-set-options.js';
 
 export interface ExplainCommandOptions {
@@ -91,9 +92,25 @@ export const explainCommand = defineCommand<ExplainCommandOptions>({
       };
       const run = ctx.run();
       if (run) await figures(run, r, model.classes, methods);
+      const figs = run ? (await run.figures.list()).filter((f) => f.name.startsWith('mean-') || f.name.startsWith('confusion-') || f.name.startsWith('samples-')) : [];
+      const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
+      const best: [number, number][] = [0, 1].map((j) => {
+        const v = methods.map((m) => (j === 0 ? agreement[m].pearson : agreement[m].topOverlap));
+        return [v.indexOf(Math.max(...v)), j];
+      });
+      const summary: ReportSummary = {
+        verdict: `The classifier is right on ${pct(before)} of ${r.images.length} original images (${json.subjects} subjects); after translation by the CycleGAN ${r.directions.map((d) => `${pct(d.flipRate)} of ${d.from} → ${d.to}`).join(' and ')} land in the other class.`,
+        facts: [
+          { label: 'Classifier accuracy', value: pct(before), note: `${r.images.length} originals` },
+          ...r.directions.map((d) => ({ label: `Flipped ${d.from} → ${d.to}`, value: pct(d.flipRate), note: `${d.count} images` })),
+        ],
+        tables: [{ caption: `Agreement of each CAM with |original − translated| inside the head (bold: best)`, columns: ['CAM method', 'Pearson r', `top ${Math.round(o.topFraction * 100)} % overlap`], rows: methods.map((m) => ({ label: m, cells: [Number(agreement[m].pearson.toFixed(3)), Number(agreement[m].topOverlap.toFixed(3))] })), best }],
+        galleries: figs.length > 0 ? [{ caption: 'Group-mean difference maps, confusion before/after translation, and sample images', columns: 2, side: 560, items: figs.map((f) => ({ title: f.name, images: [{ file: f.file }] })) }] : [],
+      };
       const flips = Object.entries(flipRate).map(([k, v]) => `${k} ${(v * 100).toFixed(1)} %`).join(', ');
       return {
         json,
+        summary,
         text: `explain: classifier ${(before * 100).toFixed(1)} % right on ${r.images.length} originals; translated images flipped: ${flips}; CAM vs |difference| r = ${methods.map((m) => `${m} ${agreement[m].pearson.toFixed(3)}`).join(', ')}`,
       };
     } finally {

@@ -11,8 +11,12 @@ import { unknownScore, SCORE_NAMES } from '../../methods/metric-learning/scores/
 import { loadTileSet, tilesOfImages } from '../../methods/metric-learning/tile-data.js';
 import { predict, argmaxRows } from '../../methods/metric-learning/trainer.js';
 import { imageVerdict, type ImageVerdict } from '../../methods/metric-learning/verdict.js';
+import type { ReportSummary } from '../../report/summary.js';
 import { heatmapOverlay } from '../../report/figures/heatmap-overlay.js';
 import { InputError } from '../../util/errors.js';
+
+/** Rows of the verdict table in the report summary. */
+const SUMMARY_ROWS = 100;
 
 export interface MetricIdentifyOptions {
   /** Model folder written by `kensa metric train`. (required) */ model: string;
@@ -56,6 +60,7 @@ export const metricIdentifyCommand = defineCommand<MetricIdentifyOptions>({
     const pred = argmaxRows(p.logits);
     const run = ctx.run();
     const out: (ImageVerdict & { path: string })[] = [];
+    const figureFiles: string[] = [];
     for (const [im, tiles] of tilesOfImages(set).entries()) {
       const v = imageVerdict(tiles.map((t) => scores[t]), tiles.map((t) => pred[t]), threshold, meta.classes, { aggregate: meta.aggregate });
       out.push({ path: paths[im], ...v });
@@ -66,12 +71,29 @@ export const metricIdentifyCommand = defineCommand<MetricIdentifyOptions>({
         const lo = Math.min(threshold, ...tiles.map((t) => scores[t]));
         for (let i = 0; i < heat.length; i++) if (Number.isNaN(heat[i])) heat[i] = lo;
         const img = await loadImage(paths[im], { channels: 'grey' });
-        await run.figures.add(heatmapOverlay, `tiles-${im + 1}`, { image: { ...img, data: img.data.map((x) => x * 255) }, heat: { width, height, channels: 1, data: heat } }, { title: `${basename(paths[im])}: ${v.verdict}`, colorbarTitle: scoreName, width: 384 }, `${scoreName} per tile (threshold ${threshold.toPrecision(4)}, ${meta.tpr * 100}% of validation known tiles below it)`);
+        const fig = await run.figures.add(heatmapOverlay, `tiles-${im + 1}`, { image: { ...img, data: img.data.map((x) => x * 255) }, heat: { width, height, channels: 1, data: heat } }, { title: `${basename(paths[im])}: ${v.verdict}`, colorbarTitle: scoreName, width: 384 }, `${scoreName} per tile (threshold ${threshold.toPrecision(4)}, ${meta.tpr * 100}% of validation known tiles below it)`);
+        figureFiles[im] = fig.file;
       }
     }
     net.dispose();
     const json = { score: scoreName, threshold, convention: 'higher score = more unknown; a tile above the threshold is flagged unknown', images: out };
     await run?.writeMetrics(json);
-    return { json, text: out.map((v) => `${v.path}\t${v.verdict}`).join('\n') };
+    const unknown = out.filter((v) => v.classIndex < 0).length;
+    const rows = out.slice(0, SUMMARY_ROWS);
+    const summary: ReportSummary = {
+      verdict: `${out.length} image${out.length === 1 ? '' : 's'}: ${unknown} unknown, ${out.length - unknown} of a known class (${scoreName} threshold ${threshold.toPrecision(4)}, set at ${meta.tpr * 100} % of validation known tiles).`,
+      tables: [{
+        caption: `Verdict per image${out.length > rows.length ? ` (first ${rows.length} of ${out.length}; all in metrics.json)` : ''}`,
+        columns: ['image', 'verdict', 'closed-set class', `tiles above the threshold`, 'tiles', meta.aggregate === 'vote' || !meta.aggregate ? 'score (flagged fraction)' : `score (${meta.aggregate})`],
+        rows: rows.map((v) => ({ label: basename(v.path), cells: [v.verdict, meta.classes[v.predictedClass] ?? String(v.predictedClass), `${(v.unknownFraction * 100).toFixed(0)} %`, v.tiles, Number(v.score.toPrecision(4))] })),
+      }],
+      galleries: figureFiles.length > 0 ? [{
+        caption: `${scoreName} per tile over each image (JET scale: red = high score = more unknown)`,
+        columns: 3,
+        side: 320,
+        items: out.flatMap((v, im) => (figureFiles[im] ? [{ title: `${basename(v.path)}: ${v.verdict}`, images: [{ file: figureFiles[im] }] }] : [])),
+      }] : [],
+    };
+    return { json, text: out.map((v) => `${v.path}\t${v.verdict}`).join('\n'), summary };
   },
 });

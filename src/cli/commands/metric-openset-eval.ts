@@ -11,6 +11,7 @@ import { rocCurves } from '../../report/figures/roc-curves.js';
 import { OptionError } from '../../util/errors.js';
 import { METRIC_DATA_SPECS, METRIC_NET_SPECS, splitDataset, tileOptions, type MetricDataOptions, type MetricNetOptions } from './metric-options.js';
 import type { ImageVerdictOptions } from '../../methods/metric-learning/verdict.js';
+import type { ReportSummary } from '../../report/summary.js';
 
 export interface MetricOpensetEvalOptions extends MetricDataOptions, MetricNetOptions {
   /** Heads compared, comma-separated. @default every registered head */ heads: string;
@@ -85,9 +86,34 @@ export const metricOpensetEvalCommand = defineCommand<MetricOpensetEvalOptions>(
         return `${h}: closed-set tiles ${pm(s.closedSetTileAccuracyStats)}, images ${pm(s.closedSetImageAccuracyStats)}; AUROC ${SCORE_NAMES.map((n) => `${n} ${pm(s.stats[n].auroc)}`).join(', ')}`;
       })
       .join('\n');
-    return { json, text };
+    return { json, text, summary: reportSummary(summary, heads, holdOut, run ? await run.figures.list() : []) };
   },
 });
+
+/** The report's opening: head × score AUROC (mean ± sd over held-out classes, best per head in bold), closed-set accuracy, figures. */
+function reportSummary(summary: Record<string, HeadSummary>, heads: string[], holdOut: string[], figures: { name: string; file: string }[]): ReportSummary {
+  const pm = (m: { mean: number; sd: number }): string => `${m.mean.toFixed(3)} ± ${m.sd.toFixed(3)}`;
+  const best: [number, number][] = heads.map((h, i) => {
+    const a = summary[h].auroc;
+    const j = SCORE_NAMES.reduce((bj, n, k) => (a[n] > a[SCORE_NAMES[bj]] ? k : bj), 0);
+    return [i, 2 + j];
+  });
+  let top = { head: heads[0], score: SCORE_NAMES[0] as string, auroc: -1 };
+  for (const h of heads) for (const n of SCORE_NAMES) if (summary[h].auroc[n] > top.auroc) top = { head: h, score: n, auroc: summary[h].auroc[n] };
+  const msp = summary.softmax?.auroc.msp;
+  const verdict = `Best unknown detector over ${holdOut.length} held-out class${holdOut.length === 1 ? '' : 'es'}: ${top.head} head with ${top.score} (mean AUROC ${top.auroc.toFixed(3)}${msp !== undefined ? `; softmax MSP ${msp.toFixed(3)}` : ''}). Best closed-set tile accuracy: ${heads.map((h) => [h, summary[h].closedSetTileAccuracy] as const).sort((x, y) => y[1] - x[1]).map(([h, v]) => `${h} ${(v * 100).toFixed(1)} %`)[0]}.`;
+  const shown = figures.filter((f) => f.name.startsWith('roc-') || f.name.startsWith('embedding-pca-'));
+  return {
+    verdict,
+    tables: [{
+      caption: `Tile AUROC of unknown detection (unknown = positive), mean ± sd over held-out classes (${holdOut.join(', ')}); bold: the best score of each head`,
+      columns: ['head', 'closed-set tiles', 'closed-set images', ...SCORE_NAMES],
+      rows: heads.map((h) => ({ label: h, cells: [pm(summary[h].closedSetTileAccuracyStats), pm(summary[h].closedSetImageAccuracyStats), ...SCORE_NAMES.map((n) => pm(summary[h].stats[n].auroc))] })),
+      best,
+    }],
+    galleries: shown.length > 0 ? [{ caption: 'ROC curves per held-out class and the test embeddings (PCA) of the first fold', columns: 2, side: 480, items: shown.map((f) => ({ title: f.name, images: [{ file: f.file }] })) }] : [],
+  };
+}
 
 interface HeadSummary {
   closedSetTileAccuracy: number;

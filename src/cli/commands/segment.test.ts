@@ -3,7 +3,7 @@
 // garbled scribble) answered with one line naming the file and no run folder left behind.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -73,7 +73,12 @@ test('segment: a 16x12 one-channel label PNG whose id count equals --json labels
   assert.equal(j.images[0].iterations, 3);
   assert.ok(j.images[0].labels >= 1 && j.images[0].labels <= 8);
   assert.ok(j.images[0].ms > 0);
-  for (const f of ['labels/frame1.png', 'overlays/frame1.png', 'figures/loss.svg', 'figures/label-count.svg', 'report.html']) assert.ok(existsSync(join(out, f)), f);
+  for (const f of ['labels/frame1.png', 'overlays/frame1.png', 'previews/frame1.png', 'figures/loss.svg', 'figures/label-count.svg', 'report.html', 'summary.json']) assert.ok(existsSync(join(out, f)), f);
+  // the report opens with the summary: the image count, and the image beside its label overlay
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  assert.ok(html.indexOf('id="summary"') > 0 && html.indexOf('id="summary"') < html.indexOf('id="metrics"'));
+  assert.match(html, /<dt>Images<\/dt><dd>1<\/dd>/);
+  assert.ok(html.includes('href="previews/frame1.png"') && html.includes('href="overlays/frame1.png"'));
   const png = await labelPng(join(out, 'labels', 'frame1.png'));
   assert.deepEqual([png.width, png.height, png.channels], [16, 12, 1]);
   assert.equal(new Set(png.ids).size, j.images[0].labels, 'distinct ids in the PNG vs --json labels');

@@ -8,6 +8,7 @@ import { defineCommand } from '../command.js';
 import { lineCurves } from '../../report/figures/line-curves.js';
 import type { CurveSeries } from '../../report/figures/line-curves.js';
 import { OptionError } from '../../util/errors.js';
+import { GALLERY_LIMIT, writePreview, type ReportSummary } from '../../report/summary.js';
 import { segmentationBaseline, segmentationBaselines } from '../../methods/unsupervised-seg/baselines/registry.js';
 import {
   FEATURE_CLUSTERING_DEFAULTS,
@@ -162,6 +163,7 @@ export const segmentCommand = defineCommand<SegmentOptions>({
       const map = { data: labels, width: input.width, height: input.height };
       await writeLabelPng(labelPath, map);
       await writeOverlayPng(join(overlayDir, `${names[i]}.png`), map, input.rgb);
+      if (i < GALLERY_LIMIT) await writePreview(run.path('previews', `${names[i]}.png`), { data: input.rgb, width: input.width, height: input.height, channels: 3 });
       run.log(`${images[i]}: ${entry.labels} labels, ${entry.iterations} iterations, ${entry.ms} ms`);
       perImage.push(entry);
     }
@@ -181,7 +183,23 @@ export const segmentCommand = defineCommand<SegmentOptions>({
       ms: Date.now() - started,
     };
     const text = `segment: ${done.length} image(s) with ${o.method}${result.mode === 'per-image' || result.mode === 'baseline' ? '' : ` (${result.mode})`}, mean ${mean(done.map((p) => p.labels)).toFixed(1)} labels, labels in ${labelDir}`;
-    return { json: result, text };
+    const shown = perImage.map((p, i) => ({ p, name: names[i] })).filter(({ p }, i) => !p.skipped && i < GALLERY_LIMIT);
+    const summary: ReportSummary = {
+      verdict: `${done.length} image${done.length === 1 ? '' : 's'} segmented by ${result.mode === 'baseline' ? `the ${o.method} baseline` : result.mode === 'reference-apply' ? 'a reference-trained network' : 'differentiable feature clustering'}${result.mode === 'scribble' ? ' with scribbles' : ''}, ${mean(done.map((p) => p.labels)).toFixed(1)} labels on average.`,
+      facts: [
+        { label: 'Images', value: done.length, note: perImage.length > done.length ? `${perImage.length - done.length} already done (--resume)` : undefined },
+        { label: 'Mean labels', value: Number(mean(done.map((p) => p.labels)).toFixed(2)) },
+        { label: 'Time per image', value: `${(mean(done.map((p) => p.ms)) / 1000).toFixed(1)} s` },
+        ...(result.meanMsPerIteration !== null ? [{ label: 'Time per iteration', value: `${result.meanMsPerIteration.toFixed(0)} ms` }] : []),
+        ...(reference ? [{ label: 'Reference training', value: `${reference.updates} updates on ${reference.images} images` }] : []),
+      ],
+      galleries: [{
+        caption: 'Each image and its label map (click for full size; labels/ holds the label PNGs)',
+        columns: 4,
+        items: shown.map(({ p, name }) => ({ title: `${name}: ${p.labels} labels`, images: [{ file: `previews/${name}.png` }, { file: `overlays/${name}.png` }] })),
+      }],
+    };
+    return { json: result, text, summary };
   },
 });
 
