@@ -23,6 +23,11 @@ export interface ClassifierTrainOptions {
   /** @default 0 */ seed?: number;
   /** Pixel normalisation (x − mean) / std applied after augmentation. @default { mean: 0, std: 1 } */ norm?: { mean: number; std: number };
   /** @default 'cpu' */ device?: string;
+  /**
+   * Training images of each epoch instead of `train` itself (e.g. patches cut anew with a seeded
+   * jitter): same count, order and labels as `train`. @default `train` every epoch
+   */
+  epochSet?: (epoch: number) => Promise<ImageSet>;
 }
 
 export function augmentation(kind: Augmentation): RandomTransform<unknown[]> | undefined {
@@ -58,12 +63,14 @@ export function classifierTask(net: ClassifierNet, train: ImageSet, val: ImageSe
   const labels = Array.from(train.labels);
   const opt = new Adam(net.parameters(), { lr: lr0, weightDecay: o.weightDecay ?? 1e-4 });
   let order: number[] = [];
+  let set = train;
   return {
     optimizer: opt,
     modules: { net },
     optimizers: { adam: opt },
     stepsPerEpoch: () => Math.max(1, Math.floor(train.count / bs)),
-    beginEpoch(epoch) {
+    async beginEpoch(epoch) {
+      if (o.epochSet) set = await o.epochSet(epoch);
       order = epochOrder(train.count, epoch, { order: (o.balanced ?? true) ? 'balanced' : 'shuffle', seed, labels });
       opt.setLr(lr0 * (0.01 + 0.99 * 0.5 * (1 + Math.cos((Math.PI * epoch) / epochs))));
     },
@@ -71,7 +78,7 @@ export function classifierTask(net: ClassifierNet, train: ImageSet, val: ImageSe
       const idx = order.slice(s * bs, (s + 1) * bs);
       opt.zeroGrad();
       const [loss, hits] = tidy(() => {
-        const x = imageSetBatch(train, idx, { transform, rngFor: (k) => Rng.derive(seed, epoch, s * bs + k), norm: o.norm, device });
+        const x = imageSetBatch(set, idx, { transform, rngFor: (k) => Rng.derive(seed, epoch, s * bs + k), norm: o.norm, device });
         const y = tensor(idx.map((i) => train.labels[i]), { dtype: 'int64', device });
         const logits = net.forward(x);
         const l = F.crossEntropy(logits, y, { labelSmoothing: o.labelSmoothing ?? 0 });
