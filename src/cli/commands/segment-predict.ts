@@ -9,12 +9,12 @@ import { fileStem, loadImage } from '../../data/index.js';
 import { writePng } from '../../io/index.js';
 import { parseMaskValues } from '../../methods/segmentation/mask-values.js';
 import { SUBSETS, loadSegmenter, parseWhich, readSegmenterMeta, splitNames } from '../../methods/segmentation/model-store.js';
-import { predictImage, segmentationDice } from '../../methods/segmentation/predict.js';
+import { classDices, predictImage, segmentationDice } from '../../methods/segmentation/predict.js';
 import { checkSameSize, imageFiles, masksFor, readMask } from '../../methods/segmentation/seg-data.js';
 import type { Blend } from '../../methods/segmentation/sliding-window.js';
 import { labelMapRaster } from '../../report/figures/label-map.js';
 import { OptionError } from '../../util/errors.js';
-import { SEG_MASK_SPECS, SEG_WINDOW_SPECS, contourFigure, safeName, type SegMaskCliOptions, type SegWindowCliOptions } from './segment-train.js';
+import { SEG_MASK_SPECS, SEG_WINDOW_SPECS, contourFigure, safeName, setDice, type SegMaskCliOptions, type SegWindowCliOptions } from './segment-train.js';
 
 export interface SegmentPredictOptions extends SegMaskCliOptions, SegWindowCliOptions {
   /** segment-train run folder. (required) */ model: string;
@@ -67,7 +67,7 @@ export const segmentPredictCommand = defineCommand<SegmentPredictOptions>({
     const run = ctx.run()!;
     for (const d of ['labels', 'probability', 'overlays']) mkdirSync(run.path(d), { recursive: true });
     const bar = ctx.progress({ label: 'segment-predict', total: images.length, unit: 'images' });
-    const per: { image: string; dice?: number; foreground: number; ms: number }[] = [];
+    const per: { image: string; dice?: number; classDice?: number[]; foreground: number; ms: number }[] = [];
     for (const [i, path] of images.entries()) {
       const t0 = Date.now();
       const raw = await loadImage(path, { channels: meta.channels });
@@ -85,6 +85,7 @@ export const segmentPredictCommand = defineCommand<SegmentPredictOptions>({
       const entry: (typeof per)[number] = { image: path, foreground: p.labels.reduce((a, v) => a + (v > 0 ? 1 : 0), 0) / p.labels.length, ms };
       const mask = masks ? await readMask(masks[i], read) : undefined;
       if (mask) entry.dice = segmentationDice(p.labels, mask.data, meta.classes);
+      if (mask && meta.classes > 2) entry.classDice = classDices(p.labels, mask.data, meta.classes);
       if (i < o.figures) {
         const caption = `${basename(path)}: ${mask ? `ground truth (green) and prediction (red), Dice ${entry.dice!.toFixed(3)}` : 'prediction'}; window ${window}, overlap ${wopts.overlap}, ${wopts.blend} blending`;
         await contourFigure(run, `prediction-${stem}`, { image: raw, mask }, p.labels, caption);
@@ -104,6 +105,7 @@ export const segmentPredictCommand = defineCommand<SegmentPredictOptions>({
       blend: wopts.blend,
       images: per,
       ...(dices.length ? { meanDice: dices.reduce((a, b) => a + b, 0) / dices.length } : {}),
+      ...(dices.length && meta.classes > 2 ? { meanClassDice: setDice(per.filter((p) => p.dice !== undefined).map((p) => ({ image: p.image, dice: p.dice!, classDice: p.classDice })), meta.classes).meanClassDice } : {}),
       labelDir: resolve(run.path('labels')),
     };
     const text = `segment-predict: ${per.length} image(s)` + (dices.length ? `, mean Dice ${result.meanDice!.toFixed(3)}` : '') + `; labels in ${result.labelDir}`;

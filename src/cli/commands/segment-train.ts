@@ -12,7 +12,7 @@ import { UNet } from '../../models/index.js';
 import { SEG_LOSSES, type SegLoss } from '../../methods/segmentation/losses.js';
 import { formatMaskValues, parseMaskValues } from '../../methods/segmentation/mask-values.js';
 import { readSegmenterMeta, saveSegmenterMeta, SEGMENTER_FILE } from '../../methods/segmentation/model-store.js';
-import { predictImage, segmentationDice } from '../../methods/segmentation/predict.js';
+import { classDices, predictImage, segmentationDice } from '../../methods/segmentation/predict.js';
 import { pixelStats, readSamples, scanMasks, segmentationPairs, type PixelNorm, type SegSample } from '../../methods/segmentation/seg-data.js';
 import { BLENDS, type Blend } from '../../methods/segmentation/sliding-window.js';
 import { SEG_AUGMENTATIONS, segmentationTask, type SegAugmentation } from '../../methods/segmentation/trainer.js';
@@ -170,16 +170,16 @@ export const segmentTrainCommand = defineCommand<SegmentTrainOptions>({
     const bestEpoch = loadWeights(ckDir, { unet }, 'best');
     const seg = { unet, classes: o.classes, norm, multiple };
     const wopts = { window: o.window, overlap: o.overlap, blend: o.blend as Blend, device: o.device };
-    const measure = async (name: string, set: SegSample[]): Promise<{ meanDice: number; images: { image: string; dice: number }[] } | undefined> => {
+    const measure = async (name: string, set: SegSample[]): Promise<SetDice | undefined> => {
       if (set.length === 0) return undefined;
       const images = [];
       for (const [i, s] of set.entries()) {
         const p = predictImage(seg, s.image, wopts);
         const d = segmentationDice(p.labels, s.mask.data, o.classes);
-        images.push({ image: s.stem, dice: d });
+        images.push({ image: s.stem, dice: d, ...(o.classes > 2 ? { classDice: classDices(p.labels, s.mask.data, o.classes) } : {}) });
         if (i < 3) await contourFigure(run, `${name}-${s.stem}`, s, p.labels, `${name} image ${s.stem}: ground truth and prediction (Dice ${d.toFixed(3)}), epoch ${bestEpoch} weights`);
       }
-      return { meanDice: images.reduce((a, b) => a + b.dice, 0) / images.length, images };
+      return setDice(images, o.classes);
     };
     const valResult = await measure('val', val);
     const testResult = await measure('test', test);
@@ -196,10 +196,25 @@ export const segmentTrainCommand = defineCommand<SegmentTrainOptions>({
     };
     return {
       json: result,
-      text: `segment-train: best epoch ${bestEpoch}` + (valResult ? `, validation Dice ${valResult.meanDice.toFixed(3)}` : '') + (testResult ? `, test Dice ${testResult.meanDice.toFixed(3)}` : '') + `; model in ${run.dir}`,
+      text: `segment-train: best epoch ${bestEpoch}` + (valResult ? `, validation Dice ${valResult.meanDice.toFixed(3)}` : '') + (testResult ? `, test Dice ${testResult.meanDice.toFixed(3)}` : '') + (testResult?.meanClassDice ? ` (classes 1..${o.classes - 1}: ${testResult.meanClassDice.map((d) => d.toFixed(3)).join(', ')})` : '') + `; model in ${run.dir}`,
     };
   },
 });
+
+/** Dice of a set of images: the mean per-image Dice and, for more than two classes, each foreground class's mean over the images. */
+export interface SetDice {
+  meanDice: number;
+  /** Classes 1..K−1 (more than two classes only). */
+  meanClassDice?: number[];
+  images: { image: string; dice: number; classDice?: number[] }[];
+}
+
+export function setDice(images: SetDice['images'], classes: number): SetDice {
+  const meanDice = images.reduce((a, b) => a + b.dice, 0) / images.length;
+  if (classes === 2) return { meanDice, images };
+  const meanClassDice = Array.from({ length: classes - 1 }, (_, k) => images.reduce((a, b) => a + b.classDice![k], 0) / images.length);
+  return { meanDice, meanClassDice, images };
+}
 
 /** Contours of the ground truth (when given) and the prediction over the image (foreground = any non-zero class). */
 export async function contourFigure(run: RunFolder, name: string, s: { image: SegSample['image']; mask?: SegSample['mask'] }, labels: Uint8Array, caption: string): Promise<void> {

@@ -3,7 +3,7 @@
 // class), and the Dice of labels against a mask.
 import { noGrad, tensor, tidy, type Tensor } from '../../engine/index.js';
 import type { ImageTensorLike } from '../../data/index.js';
-import { dice, meanClassDice } from '../../metrics/dice.js';
+import { classDiceCounts, dice, diceFromCounts, meanClassDice } from '../../metrics/dice.js';
 import type { UNet } from '../../models/index.js';
 import { segmentationProbabilities } from './losses.js';
 import { normalizeImage, type PixelNorm } from './seg-data.js';
@@ -69,4 +69,10 @@ export function predictImage(s: Segmenter, raw: ImageTensorLike, o: SlidingWindo
 export function segmentationDice(labels: ArrayLike<number>, mask: ArrayLike<number>, classes: number): number {
   if (classes === 2) return dice(labels, mask);
   return meanClassDice(labels, mask, Array.from({ length: classes - 1 }, (_, k) => k + 1));
+}
+
+/** Dice of each foreground class 1..K−1 of a label map against a class-index mask (both empty = 1). */
+export function classDices(labels: ArrayLike<number>, mask: ArrayLike<number>, classes: number): number[] {
+  if (classes === 2) return [dice(labels, mask)];
+  return Array.from({ length: classes - 1 }, (_, k) => diceFromCounts(classDiceCounts(labels, mask, k + 1)));
 }
