@@ -14,7 +14,8 @@ import { tensor, type Tensor } from '../../engine/index.js';
 import { loadImageSet, imageAt } from '../../data/index.js';
 import { loadClassifierRun } from '../../methods/classify/model-store.js';
 import { explainSet, functionTranslator, meanAgreement } from '../../methods/explain/explain.js';
-import { meanMap } from '../../methods/explain/difference-maps.js';
+import { meanMap, pearson, topFractionOverlap } from '../../methods/explain/difference-maps.js';
+import { gaussianSmooth } from '../../methods/unsupervised-seg/baselines/gaussian-smooth.js';
 import { defaultCamLayer } from '../../methods/cam/index.js';
 import { writeHeadSet } from '../../testing/synthetic-heads.js';
 
@@ -67,6 +68,17 @@ test('explain: identity and oracle translations, then the command on a trained c
     assert.equal(swapped.samples.length, 4);
     const agree = meanAgreement(swapped.images, ['gradcam', 'layercam']);
     for (const m of ['gradcam', 'layercam']) assert.ok(agree[m].topOverlap >= 0 && agree[m].topOverlap <= 1 && Number.isFinite(agree[m].pearson));
+    // smoothing |difference| before the comparison: each sample's numbers equal Pearson r and the
+    // top-set overlap of its CAM against the Gaussian-smoothed |difference|, computed here apart
+    const sm = explainSet(model, oracle, set, { methods: ['gradcam'], layers: [defaultCamLayer(model.net)], samples: 2, smooth: 3 });
+    for (const smp of sm.samples) {
+      const head = smp.original.map((v) => (v > 0.05 ? 1 : 0));
+      const blurred = Float32Array.from(gaussianSmooth(Float64Array.from(smp.difference.map(Math.abs)), 32, 32, 1, 3));
+      assert.ok(Math.abs(smp.agreement.gradcam.pearson - pearson(smp.cams.gradcam, blurred, head)) < 1e-9);
+      assert.equal(smp.agreement.gradcam.topOverlap, topFractionOverlap(smp.cams.gradcam, blurred, 0.1, head));
+    }
+    const raw0 = swapped.samples[0];
+    assert.ok(Math.abs(raw0.agreement.gradcam.pearson - pearson(raw0.cams.gradcam, raw0.difference.map(Math.abs), raw0.original.map((v) => (v > 0.05 ? 1 : 0)))) < 1e-9, 'smooth 0 compares raw pixels');
     model.dispose();
 
     // the command, with a tiny CycleGAN trained for one epoch

@@ -28,6 +28,7 @@ export interface ExplainCommandOptions {
   /** CAM methods compared with |difference|, comma-separated. @default 'gradcam,gradcam++,layercam' */ methods: string;
   /** Classifier layer(s) for the CAMs, comma-separated; '' = the last conv block. @default '' */ layer: string;
   /** Fraction of pixels in the top-set overlap. @default 0.1 */ topFraction: number;
+  /** σ (pixels) of the Gaussian smoothing of |difference| before the CAM comparison. @default 2 */ smooth: number;
   /** Images shown whole per direction. @default 4 */ samples: number;
 }
 
@@ -45,6 +46,7 @@ export const explainCommand = defineCommand<ExplainCommandOptions>({
     methods: { kind: 'string', description: `CAM methods, comma-separated (${CAM_METHOD_NAMES.join(', ')})`, default: 'gradcam,gradcam++,layercam' },
     layer: { kind: 'string', description: "classifier layer(s) for the CAMs, comma-separated ('' = the last conv block)", default: '' },
     topFraction: { kind: 'number', description: 'fraction of head pixels in the top-set overlap', default: 0.1, min: 0.001, max: 1 },
+    smooth: { kind: 'number', description: 'σ in pixels of a Gaussian smoothing |difference| before it is compared with the CAMs (coarse maps upsampled); 0 = raw pixels', default: 2, min: 0 },
     samples: { kind: 'integer', description: 'images shown whole per direction', default: 4, min: 0, max: 50 },
   },
   async run(o, _args, ctx) {
@@ -68,7 +70,7 @@ export const explainCommand = defineCommand<ExplainCommandOptions>({
       ctx.log(`explain: ${set.count} images of ${new Set(set.groups).size} subjects (${which}), ${gan.domains.a} ↔ ${gan.domains.b}, CAM ${methods.join('/')} at ${layers.join('+')}`);
       const bar = ctx.progress({ label: 'explain', total: set.count, unit: 'images' });
       let last = 0;
-      const r = explainSet(model, gan, set, { methods, layers, topFraction: o.topFraction, samples: o.samples, device: o.device, onProgress: (d) => { bar.tick(d - last); last = d; } });
+      const r = explainSet(model, gan, set, { methods, layers, topFraction: o.topFraction, smooth: o.smooth, samples: o.samples, device: o.device, onProgress: (d) => { bar.tick(d - last); last = d; } });
       bar.done();
       const agreement = meanAgreement(r.images, methods);
       const before = r.images.filter((im) => im.predictedBefore === im.trueClass).length / r.images.length;
@@ -79,6 +81,7 @@ export const explainCommand = defineCommand<ExplainCommandOptions>({
         flipRate,
         camAgreement: Object.fromEntries(methods.map((m) => [m, { pearson: agreement[m].pearson, top10Overlap: agreement[m].topOverlap }])),
         topFraction: o.topFraction,
+        smooth: o.smooth,
         images: r.images.length,
         subjects: new Set(set.groups).size,
         split: which,

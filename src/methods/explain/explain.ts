@@ -8,6 +8,7 @@ import { imageSetBatch, type ImageSet } from '../../data/index.js';
 import { computeCam } from '../cam/index.js';
 import type { LoadedClassifier } from '../classify/model-store.js';
 import { OptionError } from '../../util/errors.js';
+import { gaussianSmooth } from '../unsupervised-seg/baselines/gaussian-smooth.js';
 import { meanMap, pearson, signedDifference, topFractionOverlap } from './difference-maps.js';
 
 export type Direction = 'a2b' | 'b2a';
@@ -28,6 +29,12 @@ export interface ExplainOptions {
   layers: readonly string[];
   /** Fraction of pixels in the top-set overlap. @default 0.1 */
   topFraction?: number;
+  /**
+   * σ in pixels of a Gaussian applied to |difference| before it is compared with the CAMs: a CAM
+   * is upsampled from a coarse feature map, pixel-level |difference| is not, so unsmoothed the two
+   * can only agree on scales the CAM cannot show. 0 = compare raw pixels. @default 0
+   */
+  smooth?: number;
   /** Pixels of the original above this form the head mask over which agreement is measured. @default 0.05 */
   maskThreshold?: number;
   /** Images kept whole (maps) for the figures, per direction. @default 4 */
@@ -106,6 +113,9 @@ export function explainSet(model: LoadedClassifier, translator: Translator, set:
   const bs = o.batchSize ?? 16;
   const frac = o.topFraction ?? 0.1;
   const thr = o.maskThreshold ?? 0.05;
+  const sigma = o.smooth ?? 0;
+  if (!(sigma >= 0)) throw new OptionError('--smooth', `must be 0 or more, got ${sigma}`);
+  const smoothed = (m: Float32Array): Float32Array => (sigma > 0 ? Float32Array.from(gaussianSmooth(Float64Array.from(m), S, S, 1, sigma)) : m);
   const nSamples = o.samples ?? 4;
   const confusionBefore = new Array<number>(C * C).fill(0);
   const confusionAfter = new Array<number>(C * C).fill(0);
@@ -151,12 +161,13 @@ export function explainSet(model: LoadedClassifier, translator: Translator, set:
         const diff = signedDifference(orig, trans);
         const abs = diff.map(Math.abs);
         const mask = orig.map((v) => (v > thr ? 1 : 0));
+        const absForCam = smoothed(abs);
         const agreement: ExplainedImage['agreement'] = {};
         const imageCams: Record<string, Float32Array> = {};
         for (const m of o.methods) {
           const cam = cams[m].slice(k * P, (k + 1) * P);
           imageCams[m] = cam;
-          agreement[m] = { pearson: pearson(cam, abs, mask), topOverlap: topFractionOverlap(cam, abs, frac, mask) };
+          agreement[m] = { pearson: pearson(cam, absForCam, mask), topOverlap: topFractionOverlap(cam, absForCam, frac, mask) };
           bucket.cams[m].push(cam);
         }
         bucket.orig.push(orig);
