@@ -20,6 +20,7 @@ import { imageGrid } from '../../report/figures/image-grid.js';
 import { lineCurves } from '../../report/figures/line-curves.js';
 import { maskContours } from '../../report/figures/mask-contours.js';
 import { scatterPlot } from '../../report/figures/scatter-plot.js';
+import type { ReportSummary } from '../../report/summary.js';
 import type { RasterImage } from '../../report/types.js';
 import { OptionError } from '../../util/errors.js';
 import type { RunFolder } from '../run-folder.js';
@@ -142,6 +143,7 @@ export const segAbilityCommand = defineCommand<SegAbilityOptions>({
       const top = [...summary].sort((a, b) => b.meanSA - a.meanSA)[0];
       return {
         json: result,
+        summary: segAbilitySummary(summary, overall, labelFree, { images: pairs.length, outputDice: result.outputDice, msPerImage: result.msPerImage, threshold: o.saThreshold, units: shown ? safeName(`units-${pairs[showIndex].stem}`) : undefined }),
         text: `seg-ability: ${pairs.length} image(s), ${summary.length} layers; highest mean unit SA ${top.name} (${top.meanSA.toFixed(3)}, ${(top.activeShare * 100).toFixed(0)} % of units above ${o.saThreshold}); label-free estimate vs Dice over ${labelFree.n}: Pearson ${labelFree.pearson.toFixed(3)}, Spearman ${labelFree.spearman.toFixed(3)}`,
       };
     } finally {
@@ -149,6 +151,36 @@ export const segAbilityCommand = defineCommand<SegAbilityOptions>({
     }
   },
 });
+
+/** The report's opening: per-layer SA (best layer bold), the best and worst units, the label-free correlation, and the main figures. */
+function segAbilitySummary(summary: LayerSummary[], overall: ReturnType<typeof bestWorst>, lf: { layers: string[]; pearson: number; spearman: number; n: number }, r: { images: number; outputDice: number; msPerImage: number; threshold: number; units?: string }): ReportSummary {
+  const cols: ((l: LayerSummary) => number)[] = [(l) => l.layerSA, (l) => l.meanSA, (l) => l.activeShare];
+  const best: [number, number][] = cols.map((get, j) => [summary.reduce((bk, l, i) => (get(l) > get(summary[bk]) ? i : bk), 0), j]);
+  const top = summary[best[0][0]];
+  return {
+    verdict: `${top.name} separates the structure best (layer SA ${top.layerSA.toFixed(3)} over ${r.images} image${r.images === 1 ? '' : 's'}, output Dice ${r.outputDice.toFixed(3)}); the label-free estimate follows the true Dice with Spearman ${lf.spearman.toFixed(3)} over ${lf.n} outputs.`,
+    facts: [
+      { label: 'Images', value: r.images },
+      { label: 'Output Dice', value: Number(r.outputDice.toFixed(4)), note: 'mean over the images, first weights, clean inputs' },
+      { label: 'Best unit', value: `${overall.best.layer}/${overall.best.unit}`, note: `mean SA ${overall.best.sa.toFixed(3)}` },
+      { label: 'Worst unit', value: `${overall.worst.layer}/${overall.worst.unit}`, note: `mean SA ${overall.worst.sa.toFixed(3)}` },
+      { label: 'Label-free Pearson', value: Number(lf.pearson.toFixed(4)), note: `n = ${lf.n}, estimate from ${lf.layers.join(', ')}` },
+      { label: 'Label-free Spearman', value: Number(lf.spearman.toFixed(4)) },
+      { label: 'Time per image', value: `${(r.msPerImage / 1000).toFixed(2)} s`, note: 'one SA pass, every analysed layer and unit' },
+    ],
+    tables: [{
+      caption: `SA per layer in network order (ground truth as guide); active = unit SA above ${r.threshold}; bold: the highest per column`,
+      columns: ['layer', 'layer SA (all channels)', 'mean unit SA', 'active share'],
+      rows: summary.map((l) => ({ label: l.name, cells: cols.map((get) => Number(get(l).toFixed(4))) })),
+      best,
+    }],
+    galleries: [{
+      caption: 'Unit SA per layer, label-free estimate against true Dice, best and worst units',
+      side: 320,
+      items: [{ images: [{ file: 'figures/sa-per-layer.svg', label: 'SA per layer' }, { file: 'figures/label-free.svg', label: 'label-free' }, ...(r.units ? [{ file: `figures/${r.units}.svg`, label: 'units' }] : [])] }],
+    }],
+  };
+}
 
 /** Best and worst units over the hidden layers (the head, which is the output itself, only when nothing else was analysed). */
 function bestWorst(all: LayerSummary[]): { best: { layer: string; unit: number; sa: number }; worst: { layer: string; unit: number; sa: number } } {

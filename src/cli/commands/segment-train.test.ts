@@ -127,7 +127,13 @@ test('segment-predict and seg-ability on the trained model: files, Dice, SA per 
   assert.ok(rs.layers.every((l) => l.meanSA >= 0 && l.meanSA <= 1 && l.activeShare >= 0 && l.activeShare <= 1));
   assert.equal(rs.labelFree.n, 16);
   assert.ok(Math.abs(rs.labelFree.pearson) <= 1 && Math.abs(rs.labelFree.spearman) <= 1);
-  for (const f of ['sa-units.json', 'figures/sa-per-layer.svg', 'figures/label-free.svg', 'figures/units-slice0.svg', 'report.html']) assert.ok(existsSync(join(sa, f)), f);
+  for (const f of ['sa-units.json', 'figures/sa-per-layer.svg', 'figures/label-free.svg', 'figures/units-slice0.svg', 'report.html', 'summary.json']) assert.ok(existsSync(join(sa, f)), f);
+  // the report opens with the answer: a row per layer, the label-free correlation as facts
+  const sum = JSON.parse(readFileSync(join(sa, 'summary.json'), 'utf8')) as { verdict: string; facts: { label: string; value: number }[]; tables: { rows: { label: string }[] }[] };
+  assert.deepEqual(sum.tables[0].rows.map((r) => r.label), rs.layers.map((l) => l.name));
+  assert.equal(sum.facts.find((f) => f.label === 'Label-free Spearman')!.value, Number(rs.labelFree.spearman.toFixed(4)));
+  const html = readFileSync(join(sa, 'report.html'), 'utf8');
+  assert.ok(html.indexOf('id="summary"') > 0 && html.indexOf('id="summary"') < html.indexOf('id="metrics"'));
   // one layer only
   const one = kensa('seg-ability', '--model', model, '--images', join(dir, 'images'), '--masks', join(dir, 'masks'), '--out', join(dir, 'sa1'), '--layer', 'dec0', '--limit', '2', '--json', '--quiet');
   assert.equal(one.code, 0, one.stderr);
