@@ -16,10 +16,11 @@ PACKAGES=(
   python3-pil           # image reading for scripts/analysis (dataset checks)
   python3-sklearn       # scikit-learn reference for AdaBoost tests
   g++ make python3      # node-gyp toolchain for the native addon
+  chromium              # headless browser for the kensa serve and report tests (playwright-core)
 )
 
 missing=()
-for p in libtorch-dev libopenblas0-pthread python3-torch python3-nibabel python3-pil python3-sklearn g++ make python3; do
+for p in libtorch-dev libopenblas0-pthread python3-torch python3-nibabel python3-pil python3-sklearn g++ make python3 chromium; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ! command -v node >/dev/null 2>&1; then missing+=(nodejs npm); fi

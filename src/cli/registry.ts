@@ -17,8 +17,9 @@ import { camCommand } from './commands/cam.js';
 import { segmentTrainCommand } from './commands/segment-train.js';
 import { segmentPredictCommand } from './commands/segment-predict.js';
 import { segAbilityCommand } from './commands/seg-ability.js';
+import { serveCommand } from './commands/serve.js';
 
-export const COMMANDS: AnyCommand[] = [demoCommand, infoCommand, segmentCommand, evalSegmentationCommand, metricOpensetEvalCommand, metricTrainCommand, metricIdentifyCommand, cycleganTrainCommand, cycleganTranslateCommand, classifyTrainCommand, classifyEvalCommand, classifyPredictCommand, camCommand, explainCommand, segmentTrainCommand, segmentPredictCommand, segAbilityCommand];
+export const COMMANDS: AnyCommand[] = [demoCommand, infoCommand, segmentCommand, evalSegmentationCommand, metricOpensetEvalCommand, metricTrainCommand, metricIdentifyCommand, cycleganTrainCommand, cycleganTranslateCommand, classifyTrainCommand, classifyEvalCommand, classifyPredictCommand, camCommand, explainCommand, segmentTrainCommand, segmentPredictCommand, segAbilityCommand, serveCommand];
 
 /** The command named by the first one or two words of argv, and how many words it took. */
 export function findCommand(argv: string[]): { cmd: AnyCommand; words: number } | undefined {
