@@ -45,7 +45,7 @@ export function commandForms(): unknown[] {
 }
 
 /** CLI argv for a run request, checked against the command's option specs. */
-export function runArgv(body: unknown): { command: string; argv: string[] } {
+export function runArgv(body: unknown): { command: string; argv: string[]; writesRun: boolean } {
   const b = body as { command?: unknown; positionals?: unknown; options?: unknown };
   const cmd = COMMANDS.find((c) => c.name === b.command && c.name !== 'serve');
   if (!cmd) throw new HttpError(400, 'unknown command');
@@ -66,7 +66,7 @@ export function runArgv(body: unknown): { command: string; argv: string[] } {
       argv.push(`--${kebab(key)}`, String(value));
     }
   }
-  return { command: cmd.name, argv };
+  return { command: cmd.name, argv, writesRun: cmd.writesRun ?? false };
 }
 
 function send(res: ServerResponse, status: number, body: unknown, type = 'application/json'): void {
@@ -113,8 +113,15 @@ export async function startServer(opts: ServeOptions): Promise<KensaServer> {
       const entries = readdirSync(dir, { withFileTypes: true }).map((e) => ({ name: e.name, dir: e.isDirectory() }));
       return send(res, 200, { path: relative(runsDir, dir), entries });
     }
-    if (req.method === 'GET' && p.startsWith('/files/')) {
-      const file = confinedPath(runsDir, decodeURIComponent(p.slice('/files/'.length)));
+    const raw = (req.url ?? '').split('?')[0]; // not URL-normalised, so '..' reaches the confinement check
+    if (req.method === 'GET' && raw.startsWith('/files/')) {
+      let rel: string;
+      try {
+        rel = decodeURIComponent(raw.slice(raw.indexOf('/files/') + '/files/'.length));
+      } catch {
+        throw new HttpError(400, 'bad path encoding');
+      }
+      const file = confinedPath(runsDir, rel);
       if (!file || !statSync(file).isFile()) throw new HttpError(404, 'no such file');
       res.writeHead(200, { 'content-type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream', 'x-content-type-options': 'nosniff' });
       createReadStream(file).pipe(res);
@@ -141,8 +148,8 @@ export async function startServer(opts: ServeOptions): Promise<KensaServer> {
         if (e instanceof HttpError) throw e;
         throw new HttpError(400, 'body is not JSON');
       }
-      const { command, argv } = runArgv(body);
-      const run = runs.start(command, argv);
+      const { command, argv, writesRun } = runArgv(body);
+      const run = runs.start(command, argv, writesRun);
       return send(res, 201, { id: run.id });
     }
     const m = /^\/api\/runs\/([A-Za-z0-9-]+)(\/events|\/cancel)?$/.exec(p);

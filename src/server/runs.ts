@@ -33,9 +33,10 @@ export class RunManager {
   readonly runs = new Map<string, ServerRun>();
   constructor(private readonly opts: RunManagerOptions) {}
 
-  start(command: string, argv: string[]): ServerRun {
+  /** Starts `kensa <command> <argv> --json`, with `--out <runs>/<id>` when the command writes a run folder. */
+  start(command: string, argv: string[], writesRun: boolean): ServerRun {
     const id = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
-    const args = [this.opts.cliPath, ...command.split(' '), ...argv, '--json', '--out', join(this.opts.runsDir, id)];
+    const args = [this.opts.cliPath, ...command.split(' '), ...argv, '--json', ...(writesRun ? ['--out', join(this.opts.runsDir, id)] : [])];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const run: ServerRun = { id, command, state: 'running', events: [], child, listeners: new Set() };
     const emit = (e: RunEvent): void => {
