@@ -1,4 +1,4 @@
-// quick real-data smoke: landmark pretraining (few epochs) on ixi-t1-regions, then AdaBoost curves
+// Usage: node scripts/transfer-smoke.mjs DIST_ROOT [EPOCHS]. Quick real-data smoke: landmark pretraining (few epochs) on ixi-t1-regions, then AdaBoost curves
 const root = process.argv[2];
 const D = '/work/shared/data/ixi-t1-regions';
 const { setNumThreads } = await import(`${root}/src/engine/index.js`).catch(() => ({}));
@@ -42,6 +42,14 @@ const lm = await run(false);
 console.log('landmark top1', lm.top1, 'top5', lm.top5, 'secs', (Date.now() - t0) / 1000);
 const sh = await run(true);
 console.log('shuffled-label top1', sh.top1, 'top5', sh.top5, 'secs', (Date.now() - t0) / 1000);
+const { naturalTask } = await import(`${root}/src/methods/transfer/patch-sets.js`);
+const nat = await naturalTask('/work/shared/data/bsds500/train/images', { classes: 60, perClass: 40 }, 0);
+const natNorm = pixelNorm(nat.trainSet(0));
+eng.manualSeed(0);
+const natNet = buildBackbone({ backbone: 'minivgg', inChannels: 3, inputSize: 32, numClasses: 60 });
+const natTask = classifierTask(natNet, nat.trainSet(0), nat.test, { epochs, batchSize: 64, augment: 'flip', norm: natNorm, epochSet: async (e) => nat.trainSet(e), seed: 0 });
+const natFit = await fit(natTask, { epochs, seed: 0 });
+console.log('natural (bsds500, 60 images) test top1', natFit.history.at(-1).val.accuracy, 'secs', (Date.now() - t0) / 1000);
 eng.manualSeed(1);
 const rnd = buildBackbone({ backbone: 'minivgg', inChannels: 3, inputSize: 32, numClasses: data.dataset.classNames.length });
 const counts = learnerCounts(100);
@@ -49,7 +57,7 @@ const out = {};
 for (const name of ['structures', 'lesions']) {
   const task = await targetTaskItems(name, pairs, { perVolume: 30, exclude: data.dataset.classes.map((c) => c.region), seed: 0 }, names);
   const set = await taskImageSet(task);
-  const feats = new Map([['landmark', layerFeatures(lm.net, set, 'embed', 'gap', { norm })], ['shuffled', layerFeatures(sh.net, set, 'embed', 'gap', { norm })], ['random', layerFeatures(rnd, set, 'embed', 'gap', { norm })], ['raw', rawFeatures(set)]]);
+  const feats = new Map([['landmark', layerFeatures(lm.net, set, 'embed', 'gap', { norm })], ['shuffled', layerFeatures(sh.net, set, 'embed', 'gap', { norm })], ['natural', layerFeatures(natNet, set, 'embed', 'gap', { norm: natNorm })], ['random', layerFeatures(rnd, set, 'embed', 'gap', { norm })], ['raw', rawFeatures(set)]]);
   const r = transferCurves(task, feats, new Set(data.split.train), new Set([...data.split.val, ...data.split.test]), { labels: 20, seeds: 3, counts, resamples: 200 });
   out[name] = Object.fromEntries(Object.entries(r.curves).map(([k, c]) => [k, c.auc.map((v) => +v.toFixed(3))]));
   console.log(name, task.classNames.join(' vs '), 'test', r.testCount, 'counts', counts.join(' '), JSON.stringify(out[name]), 'secs', (Date.now() - t0) / 1000);
