@@ -13,3 +13,15 @@ export type { LandmarkDataset, LandmarkDatasetOptions } from './landmark-dataset
 export { parseRegionNames, readRegionNames } from './region-names.js';
 export { drawLesion, insertLesion, lesionEdit, lesionTask, lesionWeight } from './synthetic-lesion.js';
 export type { Lesion, LesionItem, LesionOptions, LesionTaskOptions } from './synthetic-lesion.js';
+export { naturalTask, patchImageSet, scaleVolume } from './patch-sets.js';
+export type { NaturalTask, NaturalTaskOptions } from './patch-sets.js';
+export { TARGET_TASKS, fewLabels, targetTaskItems } from './target-tasks.js';
+export type { TargetTask, TargetTaskName, TargetTaskOptions } from './target-tasks.js';
+export { FEATURE_POOLS, featureLayers, featureRows, layerFeatures, rawFeatures } from './features.js';
+export type { FeaturePool } from './features.js';
+export { aucCurve, learnerCounts, stagedScores } from './boosting-curves.js';
+export type { AucCurve } from './boosting-curves.js';
+export { landmarkPretrainData, topKAccuracy } from './pretrain.js';
+export type { LandmarkPretrainData, LandmarkPretrainOptions, SubjectSplit } from './pretrain.js';
+export { taskImageSet, transferCurves } from './evaluate.js';
+export type { TransferCurveOptions } from './evaluate.js';
