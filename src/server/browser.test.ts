@@ -1,0 +1,104 @@
+// Headless Chromium (Debian's /usr/bin/chromium via playwright-core) against kensa serve: draw a
+// scribble and segment, cancel a run, open a report; and issue 19's report checks (summary first,
+// every image decoded, no horizontal scroll at 1280 and 800 px). Skipped when chromium is absent.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { startServer, type KensaServer } from './app.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (scripts/setup.sh installs Debian's chromium)`;
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+let browser: any;
+let server: KensaServer;
+let image: string;
+
+before(async () => {
+  if (skip) return;
+  const { chromium } = await import('playwright-core');
+  const base = mkdtempSync(join(tmpdir(), 'kensa-browser-'));
+  image = join(base, 'two-halves.png');
+  // left half dark, right half bright: two regions a scribble per half can name
+  const w = 32, h = 24, px = Buffer.alloc(w * h * 3);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) px.fill(x < w / 2 ? 30 : 220, (y * w + x) * 3, (y * w + x) * 3 + 3);
+  await sharp(px, { raw: { width: w, height: h, channels: 3 } }).png().toFile(image);
+  server = await startServer({ runsDir: join(base, 'runs'), port: 0 });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+let reportUrl = '';
+
+test('draw a scribble, run segment, see the label overlay', { skip, timeout: 60_000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(server.url);
+  await page.click('#nav-scribble');
+  await page.setInputFiles('#image-file', image);
+  const draw = page.locator('#draw');
+  await draw.waitFor();
+  const box = await draw.boundingBox();
+  for (const [cls, x0] of [[0, 0.1], [1, 0.6]] as const) {
+    await page.click(`#class-${cls}`);
+    await page.mouse.move(box.x + box.width * x0, box.y + box.height * 0.3);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * (x0 + 0.25), box.y + box.height * 0.7, { steps: 8 });
+    await page.mouse.up();
+  }
+  await page.fill('#iterations', '5');
+  await page.click('#segment');
+  await page.waitForSelector('#state[data-state]', { timeout: 50_000 });
+  assert.equal(await page.getAttribute('#state', 'data-state'), 'done', await page.textContent('#log'));
+  await page.waitForSelector('#overlay', { timeout: 10_000 });
+  const natural = async (): Promise<number> => page.$eval('#overlay', (e: { naturalWidth: number; decode(): Promise<void> }) => e.decode().then(() => e.naturalWidth));
+  assert.equal(await natural(), 32, 'the label overlay decodes at the image size');
+  reportUrl = (await page.getAttribute('#report-link', 'href')) as string;
+  await page.close();
+});
+
+test('a running segment is cancelled from its form', { skip, timeout: 60_000 }, async () => {
+  const page = await browser.newPage();
+  await page.goto(server.url);
+  await page.click('#cmds button:text-is("segment")');
+  await page.fill('input[name="pos:IMAGE|DIR"]', image);
+  await page.fill('input[name="maxIterations"]', '1000000');
+  await page.fill('input[name="minLabels"]', '1');
+  await page.click('#cmd-form button[type=submit]');
+  await page.waitForSelector('#log:has-text("iterations")', { timeout: 30_000 });
+  await page.click('#cancel');
+  await page.waitForSelector('#state[data-state]', { timeout: 20_000 });
+  assert.equal(await page.getAttribute('#state', 'data-state'), 'cancelled');
+  await page.close();
+});
+
+test('a generated report opens from the run browser: summary first, images decoded, no horizontal scroll', { skip, timeout: 60_000 }, async () => {
+  assert.ok(reportUrl, 'the scribble test made a run');
+  const runId = reportUrl.split('/')[2];
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(server.url);
+  await page.click('#nav-browse');
+  await page.click(`#entries a:text-is("${runId}/")`);
+  const [report] = await Promise.all([page.context().waitForEvent('page'), page.click('#entries a:text-is("report.html")')]);
+  await report.waitForLoadState('load');
+  for (const width of [1280, 800]) {
+    await report.setViewportSize({ width, height: 800 });
+    // evaluated in the page (a string: this package compiles without the DOM library)
+    const r = await report.evaluate(`({
+      first: document.querySelector('section')?.id,
+      images: [...document.images].map((i) => ({ src: i.getAttribute('src'), w: i.naturalWidth })),
+      scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
+    })`) as { first?: string; images: { src: string; w: number }[]; scroll: number; client: number };
+    assert.equal(r.first, 'summary', 'the summary is the first section');
+    assert.ok(r.images.length > 0, 'the report shows figures');
+    for (const i of r.images) assert.ok(i.w > 0, `${i.src} did not decode`);
+    assert.equal(r.scroll, r.client, `horizontal scroll at ${width} px`);
+  }
+  await page.close();
+});
