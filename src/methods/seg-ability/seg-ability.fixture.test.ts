@@ -34,8 +34,14 @@ test('SA per layer and per unit matches PyTorch on the same U-Net weights', () =
   const truth = Uint8Array.from(inputs.get('truth')!.data() as Float32Array);
   assert.deepEqual(unetLayerNames(unet), exp.layers.map((l) => l.name));
   const r = imageAbility(unet, image, truth, { chunk: 3 }); // chunks of 3 channels: the accumulation across chunks is exercised
-  assert.ok(Math.abs(r.outputDice! - exp.outputDice) < 1e-4, `output Dice ${r.outputDice} vs ${exp.outputDice}`);
   const prob = inputs.get('prob')!.data() as Float32Array;
+  // Output Dice thresholds the probability at 0.5: a pixel within 1e-5 of it may fall either way
+  // with the thread count (summation order), and each such pixel moves Dice by at most
+  // 2 / (|prediction| + |truth|); every other pixel must agree.
+  const ties = prob.filter((p) => Math.abs(p - 0.5) < 1e-5).length;
+  const sizes = prob.filter((p) => p > 0.5).length + truth.reduce((a, v) => a + (v > 0 ? 1 : 0), 0);
+  const diceTol = 1e-4 + (ties * 2) / Math.max(1, sizes - ties);
+  assert.ok(Math.abs(r.outputDice! - exp.outputDice) < diceTol, `output Dice ${r.outputDice} vs ${exp.outputDice} (${ties} pixel(s) at 0.5)`);
   let worstProb = 0;
   r.outputProb.forEach((p, i) => (worstProb = Math.max(worstProb, Math.abs(p - prob[i]))));
   assert.ok(worstProb < 1e-5, `output probability differs by ${worstProb}`);
@@ -46,8 +52,10 @@ test('SA per layer and per unit matches PyTorch on the same U-Net weights', () =
     for (const guide of ['truth', 'output'] as const) {
       const got = l[guide]!;
       const want = e[guide];
-      assert.ok(Math.abs(got.layerSA - want.layerSA) < 1e-4, `${l.name} ${guide} layer SA ${got.layerSA} vs ${want.layerSA}`);
-      want.unitSA.forEach((w, u) => assert.ok(Math.abs(got.unitSA[u] - w) < 1e-4, `${l.name} ${guide} unit ${u}: ${got.unitSA[u]} vs ${w}`));
+      // output-guided SAs are scored against the thresholded output, so a tie pixel (above) moves them a little
+      const tol = guide === 'output' && ties > 0 ? 2e-3 : 1e-4;
+      assert.ok(Math.abs(got.layerSA - want.layerSA) < tol, `${l.name} ${guide} layer SA ${got.layerSA} vs ${want.layerSA}`);
+      want.unitSA.forEach((w, u) => assert.ok(Math.abs(got.unitSA[u] - w) < tol, `${l.name} ${guide} unit ${u}: ${got.unitSA[u]} vs ${w}`));
     }
   }
   // the layer maps themselves, pixel by pixel
