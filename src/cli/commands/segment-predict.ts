@@ -14,6 +14,7 @@ import { checkSameSize, imageFiles, masksFor, readMask } from '../../methods/seg
 import type { Blend } from '../../methods/segmentation/sliding-window.js';
 import { labelMapRaster } from '../../report/figures/label-map.js';
 import { OptionError } from '../../util/errors.js';
+import { GALLERY_LIMIT, type ReportSummary } from '../../report/summary.js';
 import { SEG_MASK_SPECS, SEG_WINDOW_SPECS, contourFigure, safeName, setDice, type SegMaskCliOptions, type SegWindowCliOptions } from './segment-train.js';
 
 export interface SegmentPredictOptions extends SegMaskCliOptions, SegWindowCliOptions {
@@ -68,6 +69,7 @@ export const segmentPredictCommand = defineCommand<SegmentPredictOptions>({
     for (const d of ['labels', 'probability', 'overlays']) mkdirSync(run.path(d), { recursive: true });
     const bar = ctx.progress({ label: 'segment-predict', total: images.length, unit: 'images' });
     const per: { image: string; dice?: number; classDice?: number[]; foreground: number; ms: number }[] = [];
+    const stems: string[] = [];
     for (const [i, path] of images.entries()) {
       const t0 = Date.now();
       const raw = await loadImage(path, { channels: meta.channels });
@@ -75,6 +77,7 @@ export const segmentPredictCommand = defineCommand<SegmentPredictOptions>({
       const p = predictImage({ unet: seg.unet, classes: meta.classes, norm: meta.norm, multiple: seg.multiple }, raw, wopts);
       const ms = Date.now() - t0;
       const stem = safeName(fileStem(basename(path)));
+      stems.push(stem);
       const { width, height } = p;
       await writePng(join(run.path('labels'), `${stem}.png`), { width, height, channels: 1, bitDepth: 8, data: p.labels });
       const fgProb = meta.classes === 2 ? p.probs : p.probs.subarray(width * height); // binary: foreground; else class 1
@@ -109,6 +112,22 @@ export const segmentPredictCommand = defineCommand<SegmentPredictOptions>({
       labelDir: resolve(run.path('labels')),
     };
     const text = `segment-predict: ${per.length} image(s)` + (dices.length ? `, mean Dice ${result.meanDice!.toFixed(3)}` : '') + `; labels in ${result.labelDir}`;
-    return { json: result, text };
+    const meanMs = per.reduce((a, p) => a + p.ms, 0) / per.length;
+    const summary: ReportSummary = {
+      verdict: `${per.length} image${per.length === 1 ? '' : 's'} segmented with the epoch ${seg.epoch} weights` + (dices.length ? `, mean Dice ${result.meanDice!.toFixed(3)} against the masks.` : '.'),
+      facts: [
+        { label: 'Images', value: per.length },
+        ...(dices.length ? [{ label: 'Mean Dice', value: Number(result.meanDice!.toFixed(4)), note: `${dices.length} image(s) with masks` }] : []),
+        ...(result.meanClassDice ? [{ label: 'Mean Dice per class', value: result.meanClassDice.map((d) => d.toFixed(3)).join(' / '), note: `classes 1..${meta.classes - 1}` }] : []),
+        { label: 'Time per image', value: `${(meanMs / 1000).toFixed(2)} s` },
+        { label: 'Window', value: `${wopts.window} px`, note: `overlap ${wopts.overlap}, ${wopts.blend} blending` },
+      ],
+      galleries: [{
+        caption: 'Prediction overlays (click for full size; labels/ holds the label maps)',
+        columns: 4,
+        items: stems.slice(0, GALLERY_LIMIT).map((stem, i) => ({ title: per[i].dice !== undefined ? `${stem}: Dice ${per[i].dice!.toFixed(3)}` : stem, images: [{ file: `overlays/${stem}.png` }] })),
+      }],
+    };
+    return { json: result, text, summary };
   },
 });

@@ -89,6 +89,10 @@ test('segment-train: checkpoints, report, per-epoch validation Dice, test Dice; 
   assert.match(readFileSync(join(full, 'report.html'), 'utf8'), /test image slice6: ground truth and prediction/);
   const split = JSON.parse(readFileSync(join(full, 'split.json'), 'utf8')) as { test: string[] };
   assert.deepEqual(split.test.map((p) => p.replace(/.*\//, '')), ['slice6.png', 'slice7.png']);
+  // the summary states the test Dice of --json, and lists each test image's Dice
+  const sum = JSON.parse(readFileSync(join(full, 'summary.json'), 'utf8')) as { facts: { label: string; value: number | string }[]; tables: { rows: { label: string; cells: number[] }[] }[] };
+  assert.equal(sum.facts.find((f) => f.label === 'Test Dice')!.value, Number(ra.test.meanDice.toFixed(3)));
+  assert.deepEqual(sum.tables[0].rows.map((r) => r.label), ['slice6', 'slice7']);
 
   const part = join(dir, 'part');
   const b1 = kensa('segment-train', '--images', join(dir, 'images'), '--masks', join(dir, 'masks'), '--out', part, '--epochs', '2', ...TRAIN);
@@ -114,6 +118,12 @@ test('segment-predict and seg-ability on the trained model: files, Dice, SA per 
   assert.ok(rp.meanDice > 0 && rp.meanDice <= 1);
   for (const f of ['labels/slice0.png', 'probability/slice0.png', 'overlays/slice0.png', 'figures/prediction-slice0.svg', 'report.html']) assert.ok(existsSync(join(pred, f)), f);
   assert.ok(!existsSync(join(pred, 'figures', 'prediction-slice2.svg')));
+  // report summary: mean Dice as in --json, one overlay thumbnail per image linking to its full-size PNG
+  const ps = JSON.parse(readFileSync(join(pred, 'summary.json'), 'utf8')) as { facts: { label: string; value: number | string }[]; galleries: { items: { images: { file: string }[] }[] }[] };
+  assert.equal(ps.facts.find((f) => f.label === 'Mean Dice')!.value, Number(rp.meanDice.toFixed(4)));
+  assert.equal(ps.galleries[0].items.length, 8);
+  const predHtml = readFileSync(join(pred, 'report.html'), 'utf8');
+  assert.ok(predHtml.indexOf('id="summary"') > 0 && predHtml.includes('href="overlays/slice0.png"'));
   // --subset test: only the images split.json holds out for testing
   const t = kensa('segment-predict', join(dir, 'images'), '--model', model, '--subset', 'test', '--out', join(dir, 'pred-test'), '--json', '--quiet');
   assert.equal(t.code, 0, t.stderr);

@@ -21,6 +21,7 @@ import { maskContours } from '../../report/figures/mask-contours.js';
 import { fit, loadWeights } from '../../train/index.js';
 import { OptionError } from '../../util/errors.js';
 import type { RunFolder } from '../run-folder.js';
+import type { ReportSummary } from '../../report/summary.js';
 
 /** Options shared by segment-train, segment-predict and seg-ability: how masks are read, how windows slide. */
 export interface SegMaskCliOptions {
@@ -194,7 +195,21 @@ export const segmentTrainCommand = defineCommand<SegmentTrainOptions>({
       history: r.history,
       model: resolve(run.dir),
     };
+    const d3 = (v: number): number => Number(v.toFixed(3));
+    const summary: ReportSummary = {
+      verdict: `Best epoch ${bestEpoch} of ${o.epochs} by validation Dice` + (testResult ? `; test Dice ${testResult.meanDice.toFixed(3)} on ${testResult.images.length} held-apart image(s).` : '.'),
+      facts: [
+        { label: 'Best epoch', value: bestEpoch, note: `of ${o.epochs}` },
+        ...(valResult ? [{ label: 'Validation Dice', value: d3(valResult.meanDice), note: `${valResult.images.length} image(s), best weights` }] : []),
+        ...(testResult ? [{ label: 'Test Dice', value: d3(testResult.meanDice), note: `${testResult.images.length} image(s)` }] : []),
+        ...(testResult?.meanClassDice ? [{ label: 'Test Dice per class', value: testResult.meanClassDice.map((d) => d.toFixed(3)).join(' / '), note: `classes 1..${o.classes - 1}` }] : []),
+        { label: 'Split (images)', value: `${split.train.length} / ${split.val.length} / ${split.test.length}`, note: 'train / val / test' },
+        { label: 'U-Net', value: `widths ${unetOptions.widths.join('-')}`, note: unetOptions.batchNorm ? 'batch norm' : 'no batch norm' },
+      ],
+      ...(testResult ? { tables: [{ caption: 'Dice of each test image (best weights)', columns: ['image', 'Dice'], rows: testResult.images.map((im) => ({ label: im.image, cells: [d3(im.dice)] })) }] } : {}),
+    };
     return {
+      summary,
       json: result,
       text: `segment-train: best epoch ${bestEpoch}` + (valResult ? `, validation Dice ${valResult.meanDice.toFixed(3)}` : '') + (testResult ? `, test Dice ${testResult.meanDice.toFixed(3)}` : '') + (testResult?.meanClassDice ? ` (classes 1..${o.classes - 1}: ${testResult.meanClassDice.map((d) => d.toFixed(3)).join(', ')})` : '') + `; model in ${run.dir}`,
     };
