@@ -7,6 +7,7 @@ import { extname, isAbsolute, join, normalize, sep } from 'node:path';
 import sharp from 'sharp';
 import { InputError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { isInside } from '../util/paths.js';
 import { escapeHtml } from './escape.js';
 import { formatNumber } from './format.js';
 
@@ -94,8 +95,7 @@ const cell = (v: string | number | null, digits: number): string => (v === null 
 /** A file inside the run folder, or undefined when the path would leave it. */
 function inside(runDir: string, file: string): string | undefined {
   const rel = normalize(file);
-  if (isAbsolute(rel) || rel === '..' || rel.startsWith(`..${sep}`)) return undefined;
-  return rel;
+  return !isAbsolute(rel) && isInside(runDir, join(runDir, rel)) ? rel : undefined;
 }
 
 async function thumbnail(path: string, side: number): Promise<string> {

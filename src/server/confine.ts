@@ -1,15 +1,10 @@
 // Path confinement for files the server reads: a request path resolves inside one root, with no
 // `..` traversal and no symlink leading out of the root (checked on the real path).
 import { realpathSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
+import { isInside } from '../util/paths.js';
 
 export class ConfinementError extends Error {}
-
-/** True when `child` is `root` or lies below it (both absolute, normalised). */
-export function isInside(root: string, child: string): boolean {
-  const rel = relative(root, child);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
-}
 
 /**
  * The real path of `requestPath` (URL-decoded, relative to `root`), or a ConfinementError when it
