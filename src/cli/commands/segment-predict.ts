@@ -99,7 +99,8 @@ export const segmentPredictCommand = defineCommand<SegmentPredictOptions>({
     }
     bar.done();
     seg.dispose();
-    const dices = per.filter((p) => p.dice !== undefined).map((p) => p.dice!);
+    const measured = per.filter((p) => p.dice !== undefined).map((p) => ({ image: p.image, dice: p.dice!, classDice: p.classDice }));
+    const dices = measured.length ? setDice(measured, meta.classes) : undefined;
     const result = {
       model: resolve(o.model),
       weightsEpoch: seg.epoch,
@@ -107,18 +108,18 @@ export const segmentPredictCommand = defineCommand<SegmentPredictOptions>({
       overlap: wopts.overlap,
       blend: wopts.blend,
       images: per,
-      ...(dices.length ? { meanDice: dices.reduce((a, b) => a + b, 0) / dices.length } : {}),
-      ...(dices.length && meta.classes > 2 ? { meanClassDice: setDice(per.filter((p) => p.dice !== undefined).map((p) => ({ image: p.image, dice: p.dice!, classDice: p.classDice })), meta.classes).meanClassDice } : {}),
+      ...(dices ? { meanDice: dices.meanDice } : {}),
+      ...(dices?.meanClassDice ? { meanClassDice: dices.meanClassDice } : {}),
       labelDir: resolve(run.path('labels')),
     };
-    const text = `segment-predict: ${per.length} image(s)` + (dices.length ? `, mean Dice ${result.meanDice!.toFixed(3)}` : '') + `; labels in ${result.labelDir}`;
+    const text = `segment-predict: ${per.length} image(s)` + (dices ? `, mean Dice ${dices.meanDice.toFixed(3)}` : '') + `; labels in ${result.labelDir}`;
     const meanMs = per.reduce((a, p) => a + p.ms, 0) / per.length;
     const summary: ReportSummary = {
-      verdict: `${per.length} image${per.length === 1 ? '' : 's'} segmented with the epoch ${seg.epoch} weights` + (dices.length ? `, mean Dice ${result.meanDice!.toFixed(3)} against the masks.` : '.'),
+      verdict: `${per.length} image${per.length === 1 ? '' : 's'} segmented with the epoch ${seg.epoch} weights` + (dices ? `, mean Dice ${dices.meanDice.toFixed(3)} against the masks.` : '.'),
       facts: [
         { label: 'Images', value: per.length },
-        ...(dices.length ? [{ label: 'Mean Dice', value: Number(result.meanDice!.toFixed(4)), note: `${dices.length} image(s) with masks` }] : []),
-        ...(result.meanClassDice ? [{ label: 'Mean Dice per class', value: result.meanClassDice.map((d) => d.toFixed(3)).join(' / '), note: `classes 1..${meta.classes - 1}` }] : []),
+        ...(dices ? [{ label: 'Mean Dice', value: Number(dices.meanDice.toFixed(4)), note: `${measured.length} image(s) with masks` }] : []),
+        ...(dices?.meanClassDice ? [{ label: 'Mean Dice per class', value: dices.meanClassDice.map((d) => d.toFixed(3)).join(' / '), note: `classes 1..${meta.classes - 1}` }] : []),
         { label: 'Time per image', value: `${(meanMs / 1000).toFixed(2)} s` },
         { label: 'Window', value: `${wopts.window} px`, note: `overlap ${wopts.overlap}, ${wopts.blend} blending` },
       ],
