@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "kensa_native",
-      "sources": ["src/addon.cc"],
+      "sources": ["src/addon.cc", "src/dist.cc"],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "<!@(node find-libtorch.cjs include)"
@@ -20,6 +20,10 @@
       "conditions": [
         ["'<!(node find-libtorch.cjs cuda)'=='1'", {
           "libraries": ["-ltorch_cuda", "-lc10_cuda"]
+        }],
+        ["'<!(node find-gloo.cjs enabled)'=='1'", {
+          "defines": ["KENSA_DIST", "USE_C10D_GLOO"],
+          "libraries": ["<!@(node find-gloo.cjs libs)"]
         }]
       ]
     }

@@ -32,6 +32,8 @@
 
 namespace kensa {
 
+void registerDist(Napi::Env env, Napi::Object exports);  // dist.cc: process groups (c10d Gloo)
+
 // call(opId, ...args)
 static Napi::Value Call(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
@@ -389,6 +391,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   KENSA_FN("liveTensors", LiveTensors);
   KENSA_FN("version", Version);
 #undef KENSA_FN
+  registerDist(env, exports);
   return exports;
 }
 

@@ -1,7 +1,7 @@
 // Loads kensa's libtorch addon (native/) and types its surface. Only src/engine talks to it.
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { packageRoot } from '../util/data-root.js';
 
 /** Index of a libtorch tensor in the addon's handle table (per thread). */
@@ -49,6 +49,13 @@ export interface NativeAddon {
 }
 
 function load(): NativeAddon {
+  // KENSA_NATIVE=<path to a .node> loads another build of the addon instead of native/build (a
+  // CUDA build, or one built in another folder while native/build is in use).
+  const override = process.env.KENSA_NATIVE;
+  if (override) {
+    if (!existsSync(override)) throw new Error(`KENSA_NATIVE=${override}: no such addon file`);
+    return createRequire(import.meta.url)(resolve(override)) as NativeAddon;
+  }
   const path = join(packageRoot(), 'native', 'build', 'Release', 'kensa_native.node');
   if (!existsSync(path)) {
     throw new Error(`kensa native addon not built (${path} missing): run "npm run build:native" after installing libtorch-dev`);

@@ -1,0 +1,84 @@
+// A process group over libtorch's c10d (TCPStore rendezvous, Gloo collectives): all-reduce,
+// broadcast, all-gather and barrier on kensa tensors. Every collective is a Promise that the
+// addon resolves from a worker thread, so the event loop keeps running; a timeout or a dead peer
+// rejects it with a one-line Error on every other rank.
+import { Tensor } from '../engine/tensor.js';
+import { distNative, type NativeGroup, type ReduceOp } from './native-dist.js';
+import { DEFAULT_TIMEOUT_MS, distConfigFromEnv, type DistConfig } from './config.js';
+
+export type { ReduceOp } from './native-dist.js';
+
+/** Options of `ProcessGroup.init` (a DistConfig whose localRank and timeout may be left out). */
+export type ProcessGroupOptions = Omit<DistConfig, 'localRank' | 'timeoutMs'> & Partial<Pick<DistConfig, 'localRank' | 'timeoutMs'>>;
+
+export class ProcessGroup {
+  private handle: NativeGroup | undefined;
+
+  private constructor(
+    handle: NativeGroup,
+    readonly rank: number,
+    readonly worldSize: number,
+    readonly localRank: number,
+  ) {
+    this.handle = handle;
+  }
+
+  /**
+   * Joins a group (blocks until all worldSize ranks have arrived or the timeout passes). The
+   * rendezvous is torch.distributed's for the 'gloo' backend, so PyTorch ranks can be members.
+   */
+  static async init(o: ProcessGroupOptions): Promise<ProcessGroup> {
+    const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const h = await distNative().distInit({ host: o.host, port: o.port, rank: o.rank, worldSize: o.worldSize, timeoutMs, iface: process.env.GLOO_SOCKET_IFNAME || undefined });
+    return new ProcessGroup(h, o.rank, o.worldSize, o.localRank ?? o.rank);
+  }
+
+  /** The group torchrun's environment describes, or undefined outside one. */
+  static async fromEnv(env: NodeJS.ProcessEnv = process.env): Promise<ProcessGroup | undefined> {
+    const c = distConfigFromEnv(env);
+    return c ? ProcessGroup.init(c) : undefined;
+  }
+
+  private get g(): NativeGroup {
+    if (this.handle === undefined) throw new Error('process group: already destroyed');
+    return this.handle;
+  }
+
+  /**
+   * Reduces the tensors over all ranks, in place. Several tensors travel as one flat buffer (one
+   * collective, not one per tensor); 'avg' is a sum divided by the world size.
+   */
+  allReduce(tensors: Tensor | Tensor[], op: ReduceOp = 'sum'): Promise<void> {
+    return distNative().distAllReduce(this.g, handles(tensors), op);
+  }
+
+  /** allReduce that waits on this thread (for a synchronous optimizer step). */
+  allReduceSync(tensors: Tensor | Tensor[], op: ReduceOp = 'sum'): void {
+    distNative().distAllReduceSync(this.g, handles(tensors), op);
+  }
+
+  /** Rank `root`'s values into every rank's tensors, in place. */
+  broadcast(tensors: Tensor | Tensor[], root = 0): Promise<void> {
+    return distNative().distBroadcast(this.g, handles(tensors), root);
+  }
+
+  /** Every rank's `t`, in rank order (new tensors, owned by the caller). */
+  async allGather(t: Tensor): Promise<Tensor[]> {
+    const hs = await distNative().distAllGather(this.g, t.handle);
+    return hs.map((h) => new Tensor(h));
+  }
+
+  barrier(): Promise<void> {
+    return distNative().distBarrier(this.g);
+  }
+
+  /** Leaves the group (collectives still in flight finish first). */
+  destroy(): void {
+    if (this.handle !== undefined) distNative().distDestroy(this.handle);
+    this.handle = undefined;
+  }
+}
+
+function handles(t: Tensor | Tensor[]): number[] {
+  return (Array.isArray(t) ? t : [t]).map((x) => x.handle);
+}
