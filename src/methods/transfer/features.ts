@@ -18,11 +18,34 @@ export function featureLayers(net: ClassifierNet): string[] {
   return ['embed', ...Array.from({ length: net.features.length }, (_, i) => `features.${i}`)];
 }
 
+/** Throws a one-line OptionError naming every valid layer unless `layer` is one of `net`'s. */
+export function checkLayer(net: ClassifierNet, layer: string, pool: string): void {
+  const layers = featureLayers(net);
+  if (!layers.includes(layer)) throw new OptionError('--layer', `unknown layer '${layer}'; valid layers: ${layers.join(', ')}`);
+  if (!(FEATURE_POOLS as readonly string[]).includes(pool)) throw new OptionError('--pool', `must be one of ${FEATURE_POOLS.join(', ')}, got ${String(pool)}`);
+}
+
+/** A layer and its pooling, written 'LAYER' or 'LAYER/POOL' (e.g. 'embed', 'features.19/gap'). */
+export interface LayerChoice {
+  layer: string;
+  pool: FeaturePool;
+}
+
+/** Parses a comma-separated list of 'LAYER[/POOL]' (pool defaults to 'gap'). */
+export function parseLayerList(s: string, option = '--layers'): LayerChoice[] {
+  const out = s.split(',').map((x) => x.trim()).filter((x) => x !== '').map((x) => {
+    const [layer, pool = 'gap', extra] = x.split('/');
+    if (extra !== undefined || layer === '') throw new OptionError(option, `expected LAYER or LAYER/POOL, got '${x}'`);
+    if (!(FEATURE_POOLS as readonly string[]).includes(pool)) throw new OptionError(option, `pool of '${x}' must be one of ${FEATURE_POOLS.join(', ')}`);
+    return { layer, pool: pool as FeaturePool };
+  });
+  if (out.length === 0) throw new OptionError(option, 'names no layer');
+  return out;
+}
+
 /** Features [N, D] of every image of `set` at `layer`, in eval mode without gradients. */
 export function layerFeatures(net: ClassifierNet, set: ImageSet, layer: string, pool: FeaturePool, o: { norm?: { mean: number; std: number }; device?: string; batchSize?: number } = {}): FeatureMatrix {
-  const layers = featureLayers(net);
-  if (!layers.includes(layer)) throw new OptionError('--layer', `unknown layer '${layer}' (one of ${layers[0]}, ${layers[1]} … ${layers[layers.length - 1]})`);
-  if (!FEATURE_POOLS.includes(pool)) throw new OptionError('--pool', `must be one of ${FEATURE_POOLS.join(', ')}, got ${String(pool)}`);
+  checkLayer(net, layer, pool);
   const vgg = net as MiniVgg;
   const per = set.channels * set.size * set.size;
   const mean = o.norm?.mean ?? 0;
