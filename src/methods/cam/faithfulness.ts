@@ -10,6 +10,7 @@ import { pad } from '../../engine/tensor-shape.js';
 import { tidy } from '../../engine/scope.js';
 import { conv2d, softmax } from '../../nn/functional.js';
 import { OptionError } from '../../util/errors.js';
+import { gaussianKernel1d } from '../../data/gaussian.js';
 import type { CamNet } from './types.js';
 
 export const FAITHFULNESS_BASELINES = ['blur', 'mean', 'zero'] as const;
@@ -23,7 +24,7 @@ export interface FaithfulnessOptions {
    * per-channel mean, or 0 (in the network's input space). @default 'blur'
    */
   baseline?: FaithfulnessBaseline;
-  /** Standard deviation in pixels of the 'blur' baseline (kernel radius ⌈3σ⌉). @default 5 */
+  /** Standard deviation in pixels of the 'blur' baseline (kernel of src/data/gaussian.ts, truncated at 3σ). @default 5 */
   blurSigma?: number;
   /** Largest batch of forward passes. @default 32 */
   batchSize?: number;
@@ -64,10 +65,9 @@ export function faithfulnessBaseline(x: Tensor, baseline: FaithfulnessBaseline, 
     if (baseline === 'mean') return x.mean([2, 3], true).expandAs(x).contiguous();
     if (!(blurSigma > 0)) throw new OptionError('blurSigma', `must be > 0, got ${blurSigma}`);
     const c = x.size(1);
-    const r = Math.ceil(3 * blurSigma);
-    const k = Array.from({ length: 2 * r + 1 }, (_, i) => Math.exp(-((i - r) ** 2) / (2 * blurSigma ** 2)));
-    const s = k.reduce((a, b) => a + b, 0);
-    const g = tensor(k.map((v) => v / s), { dtype: x.dtype, device: x.device });
+    const k = gaussianKernel1d(blurSigma, 3);
+    const r = (k.length - 1) / 2;
+    const g = tensor(Array.from(k), { dtype: x.dtype, device: x.device });
     const gx = g.view([1, 1, 1, 2 * r + 1]).expand([c, 1, 1, 2 * r + 1]);
     const gy = g.view([1, 1, 2 * r + 1, 1]).expand([c, 1, 2 * r + 1, 1]);
     // replicate borders, separable Gaussian per channel (depthwise convolutions)

@@ -8,7 +8,7 @@ import { imageSetBatch, type ImageSet } from '../../data/index.js';
 import { computeCam } from '../cam/index.js';
 import type { LoadedClassifier } from '../classify/model-store.js';
 import { OptionError } from '../../util/errors.js';
-import { gaussianSmooth } from '../unsupervised-seg/baselines/gaussian-smooth.js';
+import { gaussianSmooth } from '../../data/gaussian.js';
 import { meanMap, pearson, signedDifference, topFractionOverlap } from './difference-maps.js';
 
 export type Direction = 'a2b' | 'b2a';

@@ -1,8 +1,9 @@
 // Degraded copies of an input image, to spread the true Dice of a network's output over images for
 // the label-free quality estimate: additive Gaussian noise (σ in intensity units of the [0, 1]
-// image), Gaussian blur (σ in pixels, separable kernel of radius ⌈3σ⌉, edges reflected) and contrast
+// image), Gaussian blur (σ in pixels, src/data/gaussian.ts truncated at 3σ, edges reflected) and contrast
 // reduction about the image mean (v' = mean + c·(v − mean)); results are clipped to [0, 1].
 import { Rng, type ImageTensorLike } from '../../data/index.js';
+import { gaussianSmooth } from '../../data/gaussian.js';
 import { OptionError } from '../../util/errors.js';
 
 export const DEGRADATION_KINDS = ['none', 'noise', 'blur', 'contrast'] as const;
@@ -35,25 +36,6 @@ export function parseDegradations(text: string, option = '--degrade'): Degradati
   return out;
 }
 
-function blurAxis(src: Float32Array, H: number, W: number, kernel: Float64Array, alongX: boolean): Float32Array {
-  const out = new Float32Array(src.length);
-  const r = (kernel.length - 1) / 2;
-  const reflect = (i: number, n: number): number => {
-    if (n === 1) return 0;
-    let j = i;
-    while (j < 0 || j >= n) j = j < 0 ? -j : 2 * (n - 1) - j;
-    return j;
-  };
-  for (let y = 0; y < H; y++) {
-    for (let x = 0; x < W; x++) {
-      let s = 0;
-      for (let k = -r; k <= r; k++) s += kernel[k + r] * (alongX ? src[y * W + reflect(x + k, W)] : src[reflect(y + k, H) * W + x]);
-      out[y * W + x] = s;
-    }
-  }
-  return out;
-}
-
 /** The image degraded by `d`; noise draws from `rng`. */
 export function degrade(img: ImageTensorLike, d: Degradation, rng: Rng): ImageTensorLike {
   const { channels: C, height: H, width: W } = img;
@@ -64,11 +46,7 @@ export function degrade(img: ImageTensorLike, d: Degradation, rng: Rng): ImageTe
     if (d.kind === 'noise') {
       for (let i = 0; i < n; i++) plane[i] += d.amount * rng.normal();
     } else if (d.kind === 'blur') {
-      const r = Math.ceil(3 * d.amount);
-      const kernel = Float64Array.from({ length: 2 * r + 1 }, (_, k) => Math.exp(-0.5 * ((k - r) / d.amount) ** 2));
-      const sum = kernel.reduce((a, b) => a + b, 0);
-      for (let k = 0; k < kernel.length; k++) kernel[k] /= sum;
-      plane = blurAxis(blurAxis(plane, H, W, kernel, true), H, W, kernel, false);
+      plane = Float32Array.from(gaussianSmooth(Float64Array.from(plane), W, H, 1, d.amount, 3));
     } else if (d.kind === 'contrast') {
       let mean = 0;
       for (let i = 0; i < n; i++) mean += plane[i];

@@ -12,7 +12,7 @@ import { randIndex } from '../../../metrics/rand-index.js';
 import { dataset } from '../../../util/data-root.js';
 import { OptionError } from '../../../util/errors.js';
 import { felzenszwalb } from './felzenszwalb.js';
-import { gaussianSmooth } from './gaussian-smooth.js';
+import { gaussianSmooth } from '../../../data/gaussian.js';
 
 interface SyntheticCase {
   width: number;

@@ -3,7 +3,7 @@
 // 8-neighbour grid graph weighted by Euclidean colour distance, merge when the edge weight is below
 // min over both components of Int(C) + k/|C|, then merge components smaller than minSize.
 import { OptionError } from '../../../util/errors.js';
-import { gaussianSmooth } from './gaussian-smooth.js';
+import { gaussianSmooth } from '../../../data/gaussian.js';
 import { assertRgbImage, type RgbImage } from './rgb-image.js';
 import type { BaselineSegmentation, SegmentationBaseline } from './segmentation-baseline.js';
 

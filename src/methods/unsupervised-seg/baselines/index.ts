@@ -4,5 +4,4 @@ export type { BaselineSegmentation, SegmentationBaseline } from './segmentation-
 export * from './blank.js';
 export * from './kmeans-colour.js';
 export * from './felzenszwalb.js';
-export * from './gaussian-smooth.js';
 export * from './registry.js';

@@ -1,6 +1,9 @@
-// Separable Gaussian smoothing of each channel of an interleaved float image, with the semantics of
-// scipy.ndimage.gaussian_filter(mode='reflect', truncate=4.0) as skimage's felzenszwalb calls it.
-import { OptionError } from '../../../util/errors.js';
+// The one Gaussian filter of kensa: separable smoothing of each channel of an interleaved float
+// image with the semantics of scipy.ndimage.gaussian_filter(mode='reflect', truncate=4.0) (as
+// skimage's felzenszwalb calls it), and its 1-D kernel, which tensor code (the CAM faithfulness
+// blur) convolves with. Used by the Felzenszwalb baseline, the explanation's smoothed
+// |difference|, seg-ability's blur degradation and the faithfulness baseline.
+import { OptionError } from '../util/errors.js';
 
 /** Sum in numpy's pairwise order (blocks of 8, unrolled), so kernel weights match numpy bit for bit. */
 export function numpyPairwiseSum(a: Float64Array, start = 0, n = a.length): number {
@@ -63,13 +66,14 @@ function correlateAxis(src: Float64Array, dst: Float64Array, len: number, lines:
 
 /**
  * Smooths an interleaved [H, W, C] float image along rows then columns (axis 0, then axis 1, as
- * scipy does), each channel apart. sigma 0 returns a copy.
+ * scipy does), each channel apart; the kernel reaches `truncate` σ (scipy's default 4). sigma 0
+ * returns a copy.
  */
-export function gaussianSmooth(data: Float64Array, width: number, height: number, channels: number, sigma: number): Float64Array {
+export function gaussianSmooth(data: Float64Array, width: number, height: number, channels: number, sigma: number, truncate = 4): Float64Array {
   if (!(sigma >= 0) || !Number.isFinite(sigma)) throw new OptionError('sigma', `must be a finite number >= 0, got ${sigma}`);
   const out = Float64Array.from(data);
   if (sigma <= 1e-15) return out;
-  const w = gaussianKernel1d(sigma);
+  const w = gaussianKernel1d(sigma, truncate);
   const tmp = new Float64Array(data.length);
   // axis 0 (y): line = column x, step between samples = one row
   correlateAxis(data, tmp, height, width, width * channels, channels, channels, w);
