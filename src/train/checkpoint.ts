@@ -1,7 +1,9 @@
 // Training checkpoints: every module's state dict and every optimizer's state in one safetensors
 // file per epoch, with a JSON sidecar written last (scalars, history, extra state). A checkpoint
 // counts only when its sidecar exists and names a tensor file of the recorded size, so a run
-// killed mid-write resumes from the previous complete checkpoint.
+// killed mid-write resumes from the previous complete checkpoint; before a resume loads one, the
+// tensor file's SHA-256 (recorded in the sidecar) is checked, so a garbled file is never loaded.
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSafetensors, saveSafetensors } from '../engine/safetensors.js';
@@ -29,6 +31,8 @@ export interface CheckpointMeta {
   tensors: string;
   /** Its size in bytes, to tell a complete file from a torn one. */
   bytes: number;
+  /** SHA-256 (hex) of the tensor file, checked before a resume loads it (absent in older checkpoints). */
+  sha256?: string;
   optimizers: Record<string, OptimizerState['scalars']>;
   history: unknown[];
   extra?: unknown;
@@ -53,7 +57,8 @@ export function saveCheckpoint(dir: string, epoch: number, parts: CheckpointPart
   }
   const file = epochTensorFile(epoch);
   saveSafetensors(join(dir, file), tensors, { format: CHECKPOINT_FORMAT, epoch: String(epoch) });
-  const full: CheckpointMeta = { format: CHECKPOINT_FORMAT, epoch, tensors: file, bytes: statSync(join(dir, file)).size, optimizers, ...meta };
+  const bytes = readFileSync(join(dir, file));
+  const full: CheckpointMeta = { format: CHECKPOINT_FORMAT, epoch, tensors: file, bytes: bytes.length, sha256: sha256(bytes), optimizers, ...meta };
   writeFileAtomicSync(join(dir, epochMetaFile(epoch)), `${JSON.stringify(full)}\n`);
   return full;
 }
@@ -89,6 +94,32 @@ export function listCheckpoints(dir: string): CheckpointMeta[] {
 
 export function latestCheckpoint(dir: string): CheckpointMeta | undefined {
   return listCheckpoints(dir).at(-1);
+}
+
+const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+/** Whether the checkpoint's tensor file still has the digest its sidecar recorded (true when none was recorded). */
+export function verifyCheckpoint(dir: string, meta: CheckpointMeta): boolean {
+  if (meta.sha256 === undefined) return true;
+  try {
+    return sha256(readFileSync(join(dir, meta.tensors))) === meta.sha256;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The newest complete checkpoint whose tensor file verifies, and the newer ones skipped as
+ * damaged (a resume continues from the newest good one and says which it skipped).
+ */
+export function latestGoodCheckpoint(dir: string): { meta?: CheckpointMeta; damaged: CheckpointMeta[] } {
+  const all = listCheckpoints(dir);
+  const damaged: CheckpointMeta[] = [];
+  for (let i = all.length - 1; i >= 0; i--) {
+    if (verifyCheckpoint(dir, all[i])) return { meta: all[i], damaged };
+    damaged.push(all[i]);
+  }
+  return { damaged };
 }
 
 function loadInto(path: string, parts: CheckpointParts, scalars?: CheckpointMeta['optimizers']): Record<string, string> {

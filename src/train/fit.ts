@@ -6,7 +6,9 @@ import { hashSeed } from '../data/rng.js';
 import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/index.js';
 import { OptionError } from '../util/errors.js';
-import { latestCheckpoint, loadCheckpoint, pruneCheckpoints, saveBestWeights, saveCheckpoint, type CheckpointMeta } from './checkpoint.js';
+import { dataParallelFromEnv } from '../distributed/data-parallel.js';
+import { inReplica } from '../distributed/replica.js';
+import { latestGoodCheckpoint, loadCheckpoint, pruneCheckpoints, saveBestWeights, saveCheckpoint, type CheckpointMeta } from './checkpoint.js';
 
 /** Where fit reports progress (a CLI command's context satisfies it). */
 export interface FitReporter {
@@ -103,8 +105,9 @@ export async function fit(task: FitTask, o: FitOptions, reporter: FitReporter = 
   const dir = o.checkpointDir;
   if (o.resume) {
     if (!dir) throw new OptionError('--resume', 'needs a run folder with checkpoints');
-    const meta = latestCheckpoint(dir);
-    if (!meta) throw new OptionError('--resume', `no complete checkpoint in ${dir}`);
+    const { meta, damaged } = latestGoodCheckpoint(dir);
+    for (const d of damaged) reporter.log(`resume: skipping the epoch-${d.epoch} checkpoint (its tensor file does not match the digest recorded with it)`);
+    if (!meta) throw new OptionError('--resume', damaged.length ? `every checkpoint in ${dir} is damaged (tensor files do not match their recorded digests)` : `no complete checkpoint in ${dir}`);
     loadCheckpoint(dir, meta, { modules: task.modules, optimizers: task.optimizers });
     if (meta.extra !== undefined) task.extraState?.load(meta.extra);
     history.push(...(meta.history as EpochRecord[]));
@@ -112,6 +115,23 @@ export async function fit(task: FitTask, o: FitOptions, reporter: FitReporter = 
     start = meta.epoch;
     reporter.log(`resuming after epoch ${start}`);
   }
+  // Under torchrun's variables (kensa launch): rank 0's weights everywhere, gradients averaged
+  // over the ranks before every optimizer step, each rank on its part of every global batch
+  // (src/distributed/data-parallel.ts). Only rank 0 writes checkpoints, unless this rank's are
+  // its private copy of the run folder (src/distributed/replica.ts).
+  const dp = await dataParallelFromEnv(task);
+  if (dp) reporter.log(`data-parallel: rank ${dp.group.rank} of ${dp.group.worldSize}; ${(Object.values(dp.gradBytes).reduce((a, b) => a + b, 0) / 1e6).toFixed(2)} MB of gradients averaged per step`);
+  const writeDir = dp && dp.group.rank > 0 && dir !== undefined && !inReplica(dir) ? undefined : dir;
+  try {
+    return await epochs(task, o, reporter, hooks, { history, best, start, dir: writeDir });
+  } finally {
+    dp?.close();
+  }
+}
+
+async function epochs(task: FitTask, o: FitOptions, reporter: FitReporter, hooks: FitHooks, s: { history: EpochRecord[]; best: CheckpointMeta['best']; start: number; dir: string | undefined }): Promise<FitResult> {
+  const { history, start, dir } = s;
+  let best = s.best;
   const better = (v: number): boolean => best === undefined || (o.monitor?.mode === 'min' ? v < best.value : v > best.value);
   const label = o.label ?? 'epoch';
   for (let epoch = start; epoch < o.epochs; epoch++) {

@@ -1,6 +1,7 @@
-// Atomic file writes: bytes go to a temporary sibling file, are flushed, then renamed over the
-// target, so a reader sees the old file or the whole new one, never half of it; on failure the
-// temporary file is removed and the old state is untouched.
+// Atomic file writes: bytes go to a temporary sibling file, are flushed (fsync), then renamed over
+// the target and the folder is flushed too, so a reader (or a machine after a power cut) sees the
+// old file or the whole new one, never half of it; on failure (a full disk, a read-only folder)
+// the temporary file is removed and the old state is untouched.
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
@@ -29,6 +30,20 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array | 
     await rm(tmp, { force: true });
     throw err;
   }
+  syncFolder(dirname(path));
+}
+
+/** Flushes a folder's entries (the rename) to disk; best effort (some filesystems refuse fsync on folders). */
+function syncFolder(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    /* not supported here: the rename itself is still atomic */
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** Synchronous twin of writeFileAtomic. */
@@ -44,6 +59,7 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array | re
     closeSync(fd);
     fd = undefined;
     renameSync(tmp, path);
+    syncFolder(dirname(path));
   } catch (err) {
     if (fd !== undefined) closeSync(fd);
     try {
