@@ -1,6 +1,8 @@
 // kensa metric openset-eval: leave-one-class-out unknown-material detection — each class in turn is
 // held out as the unknown, every head is trained on the rest, and every unknown score is judged.
+import { join } from 'node:path';
 import { defineCommand } from '../command.js';
+import { latestCheckpoint } from '../../train/index.js';
 import { HEAD_NAMES } from '../../methods/metric-learning/heads/index.js';
 import { SCORE_NAMES } from '../../methods/metric-learning/scores/index.js';
 import { loadTileSet } from '../../methods/metric-learning/tile-data.js';
@@ -17,6 +19,7 @@ export interface MetricOpensetEvalOptions extends MetricDataOptions, MetricNetOp
   /** Heads compared, comma-separated. @default every registered head */ heads: string;
   /** Classes held out in turn, comma-separated; '' = every class. @default '' */ holdOut: string;
   /** Embedding figures (PCA, UMAP) for the first held-out class. @default true */ figures: boolean;
+  /** Continue a killed run in --out: each fold and head from its newest checkpoint (finished ones are not retrained). @default false */ resume: boolean;
 }
 
 const STATS = ['auroc', 'auprIn', 'auprOut', 'fpr95', 'imageAuroc', 'knownImageAccuracy', 'unknownImageRecall'] as const;
@@ -31,6 +34,7 @@ export const metricOpensetEvalCommand = defineCommand<MetricOpensetEvalOptions>(
     heads: { kind: 'string', description: `heads to compare (${HEAD_NAMES.join(', ')})`, default: HEAD_NAMES.join(','), placeholder: 'LIST' },
     holdOut: { kind: 'string', description: "classes held out in turn ('' = all)", default: '', placeholder: 'LIST' },
     figures: { kind: 'boolean', description: 'embedding projections (PCA, UMAP) for the first held-out class', default: true },
+    resume: { kind: 'boolean', description: 'continue a killed run in --out (each fold and head from its newest checkpoint)', default: false },
   },
   async run(o, _args, ctx) {
     const heads = o.heads.split(',').map((s) => s.trim()).filter(Boolean);
@@ -44,6 +48,7 @@ export const metricOpensetEvalCommand = defineCommand<MetricOpensetEvalOptions>(
     const all = await loadTileSet(images, tileOptions(o));
     ctx.log(`tiles: ${all.count} of ${all.size}×${all.size} px (${o.tileSize} px downsampled ×${o.downsample})`);
     const run = ctx.run();
+    if (o.resume && !run) throw new OptionError('--resume', 'needs --out, the folder of the run to continue');
     await run?.writeJson('split.json', { classes, train: split.train.map((i) => images[i].path), val: split.val.map((i) => images[i].path), test: split.test.map((i) => images[i].path) });
     const verdict: ImageVerdictOptions = { aggregate: o.aggregate as ImageVerdictOptions['aggregate'] };
     const results: FoldHeadResult[] = [];
@@ -54,11 +59,18 @@ export const metricOpensetEvalCommand = defineCommand<MetricOpensetEvalOptions>(
       const fold = { train: keep(split.train), val: keep(split.val), test: keep(split.test) };
       for (const head of heads) {
         const bar = ctx.progress({ label: `${cls} held out, ${head}`, total: 1, unit: 'runs' });
+        // one checkpoint folder per fold and head, so a killed run loses at most one epoch of one fold
+        const checkpointDir = run ? join(run.checkpointDir(), `${cls}-${head}`) : undefined;
+        const latest = o.resume && checkpointDir !== undefined ? latestCheckpoint(checkpointDir) : undefined;
+        const resume = latest !== undefined;
+        if (latest) ctx.log(`  ${cls} held out, ${head}: resuming after epoch ${latest.epoch}`);
         const r = await evaluateFold(all, classes, u, fold, head, {
           net: { backbone: o.backbone, width: o.width, embeddingSize: o.embeddingSize, scale: o.scale },
           train: { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, augment: o.augment, order: o.balanced ? 'balanced' : 'shuffle', seed: o.seed, device: o.device },
           tpr: o.tpr,
           verdict,
+          checkpointDir,
+          resume,
           onEpoch: (e) => ctx.log(`  ${cls} held out, ${head}: epoch ${e.epoch}/${o.epochs} loss ${e.loss.toFixed(3)}, train accuracy ${e.trainAccuracy.toFixed(3)}, val tiles ${e.valAccuracy.toFixed(3)} (${e.tilesPerSecond.toFixed(0)} tiles/s)`),
         });
         results.push(r);

@@ -2,7 +2,7 @@
 // differentiable feature clustering (Kim, Kanezaki & Tanaka, IEEE TIP 2020, arXiv 2007.09990), with
 // optional scribbles, reference-mode training (--reference) and application (--weights), or one of
 // the classical baselines (--method) through the same outputs.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { defineCommand } from '../command.js';
 import { lineCurves } from '../../report/figures/line-curves.js';
@@ -47,7 +47,7 @@ export interface SegmentOptions {
   /** SGD updates per reference image. @default 1000 */ updatesPerImage: number;
   /** Side of the resized reference images. @default 224 */ referenceSize: number;
   /** Only the first N images of a folder (name order). @default all */ limit?: number;
-  /** Skip images whose label PNG already exists in --out. @default false */ resume: boolean;
+  /** Skip images whose label PNG already exists in --out, and reuse a finished --reference training there. @default false */ resume: boolean;
 }
 
 export const segmentCommand = defineCommand<SegmentOptions>({
@@ -72,7 +72,7 @@ export const segmentCommand = defineCommand<SegmentOptions>({
     updatesPerImage: { kind: 'integer', description: 'SGD updates per reference image', default: REFERENCE_DEFAULTS.updatesPerImage, min: 1 },
     referenceSize: { kind: 'integer', description: 'reference images are resized to this square size', default: 224, min: 8 },
     limit: { kind: 'integer', description: 'only the first N images of a folder (name order)', min: 1 },
-    resume: { kind: 'boolean', description: 'skip images whose label PNG already exists in --out', default: false },
+    resume: { kind: 'boolean', description: 'skip images whose label PNG already exists in --out; reuse a finished --reference training there', default: false },
   },
   async run(o, args, ctx) {
     const started = Date.now();
@@ -106,7 +106,18 @@ export const segmentCommand = defineCommand<SegmentOptions>({
     const countSeries: CurveSeries[] = [];
     let reference: { images: number; updates: number; ms: number; weights: string } | undefined;
 
-    if (o.reference) {
+    // --resume after a kill: a finished reference training (weights + sidecar, both written atomically) is reused, not redone
+    const refWeights = run.path('checkpoints', 'reference.safetensors');
+    const refSidecar = run.path('checkpoints', 'reference.json');
+    const refKey = { images: refImages.map((f) => resolve(f)), channels: o.channels, nConv: o.nConv, updatesPerImage: o.updatesPerImage, referenceSize: o.referenceSize, lr: o.lr, momentum: o.momentum, muSim: o.muSim, muCon, seed: o.seed };
+    const finishedRef = o.reference && o.resume && existsSync(refWeights) && existsSync(refSidecar) ? readReferenceSidecar(refSidecar, refKey) : undefined;
+    if (finishedRef) {
+      ctx.log(`segment: --resume reuses the finished reference training in ${refWeights}`);
+      net = loadReferenceNet(refWeights, o.device);
+      reference = { images: refImages.length, updates: finishedRef.lossHistory.length, ms: finishedRef.ms, weights: refWeights };
+      lossSeries.push(curve('reference training', finishedRef.lossHistory));
+      countSeries.push(curve('reference training', finishedRef.labelCountHistory));
+    } else if (o.reference) {
       ctx.log(`segment: training on ${refImages.length} reference image(s) from ${o.reference}, ${o.updatesPerImage} updates each at ${o.referenceSize}x${o.referenceSize}`);
       const planes = [];
       for (const f of refImages) planes.push((await readResized(f, o.referenceSize, o.referenceSize)).planes);
@@ -119,6 +130,7 @@ export const segmentCommand = defineCommand<SegmentOptions>({
       net = trained.net;
       const weights = join(run.checkpointDir(), 'reference.safetensors');
       saveReferenceNet(net, weights);
+      await run.writeJson(join('checkpoints', 'reference.json'), { key: refKey, lossHistory: trained.lossHistory, labelCountHistory: trained.labelCountHistory, ms: trained.ms });
       reference = { images: refImages.length, updates: trained.lossHistory.length, ms: trained.ms, weights };
       lossSeries.push(curve('reference training', trained.lossHistory));
       countSeries.push(curve('reference training', trained.labelCountHistory));
@@ -202,6 +214,16 @@ export const segmentCommand = defineCommand<SegmentOptions>({
     return { json: result, text, summary };
   },
 });
+
+/** A finished reference training's sidecar, when it was made with the same images and options (else the training is redone). */
+function readReferenceSidecar(path: string, key: unknown): { lossHistory: number[]; labelCountHistory: number[]; ms: number } | undefined {
+  try {
+    const s = JSON.parse(readFileSync(path, 'utf8')) as { key: unknown; lossHistory: number[]; labelCountHistory: number[]; ms: number };
+    return JSON.stringify(s.key) === JSON.stringify(key) && Array.isArray(s.lossHistory) && Array.isArray(s.labelCountHistory) ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function curve(name: string, y: number[]): CurveSeries {
   return { name, x: y.map((_, i) => i + 1), y };

@@ -27,6 +27,10 @@ export interface FoldOptions {
   verdict?: ImageVerdictOptions;
   /** Called after each training epoch (progress). */
   onEpoch?(record: EpochRecord): void;
+  /** Checkpoint folder of this fold and head; none are written when undefined. */
+  checkpointDir?: string;
+  /** Continue from the newest good checkpoint in checkpointDir (a finished fold is not retrained). @default false */
+  resume?: boolean;
 }
 
 /** Per-score open-set result of one head on one fold. */
@@ -84,7 +88,7 @@ export async function evaluateFold(all: TileSet, classes: readonly string[], unk
   const norm = pixelStats(train);
   const topts = { ...o.train, norm };
   const started = Date.now();
-  const epochs = await trainMetricNet(net, train, val, topts, { onEpoch: (r) => o.onEpoch?.(r) });
+  const epochs = await trainMetricNet(net, train, val, topts, { onEpoch: (r) => o.onEpoch?.(r) }, { checkpointDir: o.checkpointDir, resume: o.resume });
   const trainSeconds = (Date.now() - started) / 1000;
   const pTrain = predict(net, train, topts);
   const pVal = predict(net, val, topts);

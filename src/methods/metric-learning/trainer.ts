@@ -90,10 +90,13 @@ export function metricRecord(r: FitEpochRecord): EpochRecord {
   return { epoch: r.epoch, loss: r.train.loss, trainAccuracy: r.train.accuracy, valAccuracy: r.val.accuracy ?? NaN, seconds: r.seconds, tilesPerSecond: r.samplesPerSecond };
 }
 
-/** Trains through the shared fit loop (no checkpoints: see `metric train` for those). */
-export async function trainMetricNet(net: MetricNet, train: TileSet, val: TileSet | undefined, o: TrainOptions = {}, hooks: TrainHooks = {}): Promise<EpochRecord[]> {
+/**
+ * Trains through the shared fit loop; checkpoints only when `ck.checkpointDir` is given (then
+ * `ck.resume` continues from its newest good checkpoint, a finished one trains no further).
+ */
+export async function trainMetricNet(net: MetricNet, train: TileSet, val: TileSet | undefined, o: TrainOptions = {}, hooks: TrainHooks = {}, ck: { checkpointDir?: string; resume?: boolean } = {}): Promise<EpochRecord[]> {
   const task = metricTask(net, train, val, o);
-  const r = await fit(task, { epochs: o.epochs ?? 10, seed: o.seed ?? 0 }, undefined, { onEpoch: (rec) => hooks.onEpoch?.(metricRecord(rec)) });
+  const r = await fit(task, { epochs: o.epochs ?? 10, seed: o.seed ?? 0, checkpointDir: ck.checkpointDir, resume: ck.resume }, undefined, { onEpoch: (rec) => hooks.onEpoch?.(metricRecord(rec)) });
   task.optimizer.dispose();
   return r.history.map(metricRecord);
 }
