@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { RunFigures } from '../report/run-figures.js';
 import { writeReport } from '../report/report.js';
+import { replicaRunDir } from '../distributed/replica.js';
 
 export class RunFolder {
   readonly dir: string;
@@ -12,7 +13,8 @@ export class RunFolder {
   /** Whether this process created the folder (then a failed run with nothing worth keeping removes it). */
   readonly created: boolean;
   constructor(dir: string) {
-    this.dir = resolve(dir);
+    // a rank > 0 of a data-parallel job (kensa launch) works in a private copy: only rank 0 writes here
+    this.dir = resolve(replicaRunDir(dir));
     this.created = !existsSync(this.dir);
     mkdirSync(this.dir, { recursive: true });
     this.figures = new RunFigures(this.dir);

@@ -1,6 +1,7 @@
 // Batches for training: epoch order under a seed, items decoded ahead of use (prefetch), and
 // engine tensors made on the main thread when a batch is handed out.
 import { OptionError } from '../util/errors.js';
+import { dataShard, shardRange } from '../distributed/world.js';
 import { collate } from './collate.js';
 import { Rng } from './rng.js';
 import { epochOrder, type SamplerOptions } from './sampler.js';
@@ -56,10 +57,17 @@ export class DataLoader<S extends Sample = Sample> {
   batchIndices(epoch = 0): number[][] {
     const labels = this.o.order === 'balanced' ? Array.from({ length: this.source.size }, (_, i) => this.source.labelOf!(i)) : undefined;
     const order = epochOrder(this.source.size, epoch, { ...this.o, labels });
+    // data-parallel (kensa launch): global batches of batchSize per rank; this rank's part of each
+    const world = dataShard().worldSize;
+    const bs = this.batchSize * world;
     const out: number[][] = [];
-    for (let s = 0; s < order.length; s += this.batchSize) out.push(order.slice(s, s + this.batchSize));
-    if ((this.o.dropLast ?? false) && out.length > 0 && out[out.length - 1].length < this.batchSize) out.pop();
-    return out;
+    for (let s = 0; s < order.length; s += bs) out.push(order.slice(s, s + bs));
+    if ((this.o.dropLast ?? false) && out.length > 0 && out[out.length - 1].length < bs) out.pop();
+    if (world > 1 && out.length > 0 && out[out.length - 1].length < world) out.pop(); // every rank needs a sample
+    return world === 1 ? out : out.map((b) => {
+      const { start, count } = shardRange(b.length);
+      return b.slice(start, start + count);
+    });
   }
 
   /** Batches of one epoch, in order. */

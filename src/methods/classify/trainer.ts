@@ -7,6 +7,7 @@ import { F } from '../../nn/index.js';
 import { Adam } from '../../optim/index.js';
 import { RandAffine, RandBrightnessContrast, RandCompose, RandFlip, Rng, epochOrder, imageSetBatch, type ImageSet, type RandomTransform } from '../../data/index.js';
 import type { FitTask } from '../../train/index.js';
+import { dataShard, shardRange } from '../../distributed/world.js';
 import type { ClassifierNet } from './backbones.js';
 
 export const AUGMENTATIONS = ['none', 'flip', 'standard'] as const;
@@ -68,17 +69,21 @@ export function classifierTask(net: ClassifierNet, train: ImageSet, val: ImageSe
     optimizer: opt,
     modules: { net },
     optimizers: { adam: opt },
-    stepsPerEpoch: () => Math.max(1, Math.floor(train.count / bs)),
+    // data-parallel (kensa launch): each step is a global batch of bs per rank, this rank trains on its part
+    stepsPerEpoch: () => Math.max(1, Math.floor(train.count / (bs * dataShard().worldSize))),
     async beginEpoch(epoch) {
       if (o.epochSet) set = await o.epochSet(epoch);
       order = epochOrder(train.count, epoch, { order: (o.balanced ?? true) ? 'balanced' : 'shuffle', seed, labels });
       opt.setLr(lr0 * (0.01 + 0.99 * 0.5 * (1 + Math.cos((Math.PI * epoch) / epochs))));
     },
     step(epoch, s) {
-      const idx = order.slice(s * bs, (s + 1) * bs);
+      const globalBs = bs * dataShard().worldSize;
+      const part = shardRange(Math.min(globalBs, order.length - s * globalBs));
+      const first = s * globalBs + part.start; // position in the epoch of this rank's first image
+      const idx = order.slice(first, first + part.count);
       opt.zeroGrad();
       const [loss, hits] = tidy(() => {
-        const x = imageSetBatch(set, idx, { transform, rngFor: (k) => Rng.derive(seed, epoch, s * bs + k), norm: o.norm, device });
+        const x = imageSetBatch(set, idx, { transform, rngFor: (k) => Rng.derive(seed, epoch, first + k), norm: o.norm, device });
         const y = tensor(idx.map((i) => train.labels[i]), { dtype: 'int64', device });
         const logits = net.forward(x);
         const l = F.crossEntropy(logits, y, { labelSmoothing: o.labelSmoothing ?? 0 });

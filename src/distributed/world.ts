@@ -1,0 +1,37 @@
+// This process's share of the data while a data-parallel fit runs (rank 0 of 1 otherwise). A
+// trainer draws one global batch of batchSize·worldSize from the epoch order (the same on every
+// rank: fit seeds each epoch alike) and trains on its rank's contiguous part, so N ranks of batch
+// B take the same steps as one process of batch N·B.
+
+/** Which part of every global batch this process trains on. */
+export interface DataShard {
+  rank: number;
+  worldSize: number;
+}
+
+let current: DataShard = { rank: 0, worldSize: 1 };
+
+export function dataShard(): DataShard {
+  return current;
+}
+
+/** Set by fit for the duration of a data-parallel run; returns the previous shard. */
+export function setDataShard(s: DataShard): DataShard {
+  const prev = current;
+  current = s;
+  return prev;
+}
+
+/** Start (in the global batch) and length of rank `rank`'s part of a global batch of n items. */
+export function shardRange(n: number, s: DataShard = current): { start: number; count: number } {
+  const base = Math.floor(n / s.worldSize);
+  const extra = n % s.worldSize; // the first `extra` ranks take one more
+  const start = s.rank * base + Math.min(s.rank, extra);
+  return { start, count: base + (s.rank < extra ? 1 : 0) };
+}
+
+/** This rank's part of a global batch. */
+export function shardOf<T>(globalBatch: readonly T[], s: DataShard = current): T[] {
+  const { start, count } = shardRange(globalBatch.length, s);
+  return globalBatch.slice(start, start + count);
+}
