@@ -23,5 +23,5 @@ table.grid tbody tr:nth-child(even){background:#f7f7f7}table.matrix td{min-width
 figure{margin:18px 0;padding:12px;border:1px solid #e4e4e4;border-radius:4px;display:inline-block;max-width:100%;box-sizing:border-box;vertical-align:top}
 figure img{display:block;max-width:100%;height:auto}figcaption{margin-top:8px;font-size:14px;color:#333;max-width:640px}
 .note{color:#666;font-style:italic}.warn{background:#fff4e5;border-left:4px solid #e69f00;padding:6px 12px;margin:12px 0}
-@media print{body{background:#fff}main{padding:0}figure{break-inside:avoid}details{display:block}.thumbs{break-inside:auto}nav{display:none}}
+@media print{body{background:#fff}main{padding:0}figure{break-inside:avoid}details{display:block}details::details-content{content-visibility:visible;display:block}details>summary{color:#1a1a1a}.thumbs{break-inside:auto}nav{display:none}}
 `;

@@ -2,7 +2,7 @@
 // in one structure, split by subject; train beats chance and a shuffled-label control, --resume
 // equals an uninterrupted run, eval on another folder and predict give the right answers, bad
 // input is one line.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,9 @@ import { join } from 'node:path';
 import { writeNifti } from '../../io/index.js';
 import { Rng } from '../../data/rng.js';
 import { writeHeadSet as makeSet } from '../../testing/synthetic-heads.js';
+import { checkReportInBrowser, closeReportBrowser } from '../../testing/report-browser.js';
+
+after(closeReportBrowser);
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 function kensa(...args: string[]): { code: number; stdout: string; stderr: string } {
@@ -50,6 +53,7 @@ test('classify train/eval/predict: learns the structure, resume = uninterrupted,
     assert.ok(ra.test.accuracy >= 0.9, `test accuracy ${ra.test.accuracy}`);
     assert.equal(ra.test.groupAccuracy, 1);
     for (const f of ['report.html', 'classifier.json', 'split.json', 'checkpoints/best.safetensors', 'figures/test-confusion.svg', 'figures/test-roc.svg', 'figures/accuracy.svg']) assert.ok(existsSync(join(straight, f)), f);
+    await checkReportInBrowser(join(straight, 'report.html'));
     const split = JSON.parse(readFileSync(join(straight, 'split.json'), 'utf8')) as { train: string[]; test: string[] };
     assert.ok(split.test.every((g) => !split.train.includes(g)), 'no subject on two sides');
 
@@ -90,6 +94,7 @@ test('classify train/eval/predict: learns the structure, resume = uninterrupted,
     assert.equal(re2.count, 6 * 8);
     assert.ok(re2.groupAccuracy >= 5 / 6, `new subjects: ${re2.groupAccuracy}`);
     assert.ok(existsSync(join(dir, 'eval', 'figures', 'eval-confusion.svg')));
+    await checkReportInBrowser(join(dir, 'eval', 'report.html'));
 
     // predict: per volume (mean over slices) and per slice
     const p = kensa('classify', 'predict', '--model', straight, join(other, 'big', 's7-0.nii.gz'), join(other, 'small'), '--json');

@@ -9,6 +9,7 @@ import { fileItems, fileStem, imageSetFiles, type ImageTensorLike } from '../../
 import { writePng } from '../../io/index.js';
 import { DIRECTIONS, loadCycleGanRun, type Direction } from '../../methods/cyclegan/index.js';
 import { imageGrid, type GridImage } from '../../report/figures/image-grid.js';
+import { GALLERY_LIMIT, writePreview, type ReportSummary } from '../../report/summary.js';
 import { InputError, OptionError } from '../../util/errors.js';
 
 export interface CycleganTranslateCliOptions {
@@ -71,6 +72,7 @@ export const cycleganTranslateCommand = defineCommand<CycleganTranslateCliOption
           const file = join(outDir, `${stem}.png`);
           await writePng(file, toPng(image));
           results.push({ input: it.path, ...(it.slice === undefined ? {} : { slice: it.slice }), output: file });
+          if (results.length <= GALLERY_LIMIT) await writePreview(run.path('previews', `${stem}.png`), toPng(it.image));
           if (grid.length < 16) {
             grid.push({ image: { width: s, height: s, channels: 1, layout: 'chw', data: it.image.data }, title: `${basename(stem)} (${from})`, range: [0, 1] });
             grid.push({ image: { width: s, height: s, channels: 1, layout: 'chw', data: Float32Array.from(image.data) }, title: `→ ${to}`, range: [0, 1] });
@@ -79,7 +81,23 @@ export const cycleganTranslateCommand = defineCommand<CycleganTranslateCliOption
       }
       await run.figures.add(imageGrid, 'translations', { images: grid }, { columns: 4, cellWidth: 128 }, `Inputs (${from}) and their translations to ${to}, epoch ${model.epoch} weights.`);
       const json = { model: resolve(o.model), direction, from, to, epoch: model.epoch, size: s, count: results.length, images: results };
-      return { json, text: `cyclegan translate: ${results.length} image(s) ${from} → ${to}, PNGs in ${outDir}` };
+      const summary: ReportSummary = {
+        verdict: `${results.length} image${results.length === 1 ? '' : 's'} translated from ${from} to ${to} with the epoch-${model.epoch} generator (${s}×${s} px).`,
+        facts: [
+          { label: 'Images', value: results.length },
+          { label: 'Direction', value: `${from} → ${to}`, note: direction },
+          { label: 'Weights', value: `epoch ${model.epoch}`, note: o.weights },
+        ],
+        galleries: [{
+          caption: `Input (${from}) and translation (${to})${results.length > GALLERY_LIMIT ? `, first ${GALLERY_LIMIT} of ${results.length}` : ''}`,
+          columns: 2,
+          items: results.slice(0, GALLERY_LIMIT).map((r) => {
+            const stem = basename(r.output, '.png');
+            return { title: stem, images: [{ file: join('previews', `${stem}.png`), label: from }, { file: join('translated', `${stem}.png`), label: to }] };
+          }),
+        }],
+      };
+      return { summary, json, text: `cyclegan translate: ${results.length} image(s) ${from} → ${to}, PNGs in ${outDir}` };
     } finally {
       model.dispose();
     }

@@ -3,7 +3,7 @@
 // split and a report with the per-epoch sample grids and loss curves; a run interrupted after its
 // epoch-2 checkpoint and resumed equals the uninterrupted run; translate writes PNGs that equal
 // loadCycleGanRun's translation; bad input is one line naming the file or option, with no folder left.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,9 @@ import { fileImage } from '../../data/index.js';
 import { readImage, writeNifti } from '../../io/index.js';
 import { loadCycleGanRun } from '../../methods/cyclegan/index.js';
 import { epochMetaFile, epochTensorFile } from '../../train/checkpoint.js';
+import { checkReportInBrowser, closeReportBrowser } from '../../testing/report-browser.js';
+
+after(closeReportBrowser);
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
 const TINY = ['--size', '32', '--ngf', '4', '--ndf', '4', '--blocks', '1', '--threads', '1', '--quiet', '--val-fraction', '0.2', '--test-fraction', '0.2', '--samples', '2'];
@@ -57,6 +60,7 @@ test('cyclegan train (2 epochs) → report with sample grids; resume after an in
     assert.deepEqual(res.history.map((h) => h.lr), [2e-4, 1e-4]); // 1 − max(0, t + 1 − 1) / 2 for t = 0, 1
     for (const f of ['report.html', 'cyclegan.json', 'split.json', 'metrics.json', 'checkpoints/epoch-0002.json', 'checkpoints/best.safetensors']) assert.ok(existsSync(join(out, f)), f);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
+    await checkReportInBrowser(join(out, 'report.html'));
     for (const fig of ['samples-epoch-0001', 'samples-epoch-0002', 'losses', 'validation-cycle']) assert.match(html, new RegExp(fig), fig);
     assert.match(html, /F\(G\(A\)\)/);
     const grid = readFileSync(join(out, 'figures', 'samples-epoch-0002.svg'), 'utf8');
@@ -97,6 +101,7 @@ test('cyclegan train (2 epochs) → report with sample grids; resume after an in
     assert.equal(tj.count, 6);
     assert.deepEqual([tj.from, tj.to], ['discs', 'squares']);
     assert.match(readFileSync(join(tr, 'report.html'), 'utf8'), /translations/);
+    await checkReportInBrowser(join(tr, 'report.html'));
     // a NIfTI volume is read as training volumes are: axial slices round(0.4·19) = 8 … round(0.6·19) = 11
     const vol = join(dir, 'vol.nii.gz');
     await writeNifti(vol, syntheticVolume([20, 20, 20], (x, y, z) => ((x - 10) ** 2 + (y - 10) ** 2 < 25 + z ? 200 : 20)));

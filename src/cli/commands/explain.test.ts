@@ -2,7 +2,7 @@
 // identity nothing changes and nothing flips; with an oracle that swaps in the other group's mean
 // image everything flips and the group-mean difference sits on the structure that differs; kensa cam
 // on the same classifier.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -15,9 +15,12 @@ import { loadImageSet, imageAt } from '../../data/index.js';
 import { loadClassifierRun } from '../../methods/classify/model-store.js';
 import { explainSet, functionTranslator, meanAgreement } from '../../methods/explain/explain.js';
 import { meanMap, pearson, topFractionOverlap } from '../../methods/explain/difference-maps.js';
-import { gaussianSmooth } from '../../methods/unsupervised-seg/baselines/gaussian-smooth.js';
+import { gaussianSmooth } from '../../data/gaussian.js';
 import { defaultCamLayer } from '../../methods/cam/index.js';
 import { writeHeadSet } from '../../testing/synthetic-heads.js';
+import { checkReportInBrowser, closeReportBrowser } from '../../testing/report-browser.js';
+
+after(closeReportBrowser);
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 function kensa(...args: string[]): { code: number; stdout: string; stderr: string } {
@@ -96,6 +99,7 @@ test('explain: identity and oracle translations, then the command on a trained c
     const ev = JSON.parse(kensa('classify', 'eval', '--model', cls, '--json').stdout) as { accuracy: number };
     assert.equal(r.classifierAccuracy, ev.accuracy, 'same images, same classifier');
     for (const f of ['report.html', 'figures/confusion-after.svg', 'figures/mean-big-to-small.svg', 'figures/samples-small-to-big.svg']) assert.ok(existsSync(join(out, f)), f);
+    await checkReportInBrowser(join(out, 'report.html'));
     // a CycleGAN between classes the classifier does not know is a one-line error
     const bad = kensa('explain', '--classifier', cls, '--cyclegan', cls, '--data', data);
     assert.notEqual(bad.code, 0);
@@ -126,6 +130,7 @@ test('explain: identity and oracle translations, then the command on a trained c
     assert.deepEqual([meta.width, meta.height, meta.channels], [32, 32, 4]);
     assert.equal(readFileSync(join(camOut, 'cams.csv'), 'utf8').trim().split('\n').length, 1 + cr.inputs);
     assert.ok(existsSync(join(camOut, 'figures', 'cams.svg')));
+    await checkReportInBrowser(join(camOut, 'report.html'));
     for (const [args, re] of [[['--method', 'nonsense'], /--method: unknown CAM method 'nonsense'/], [['--layer', 'features.99'], /--layer: .*has no layer 'features.99'/], [['--target', 'medium'], /--target: 'medium' is neither a class/]] as const) {
       const b = kensa('cam', vol, '--model', cls, ...args);
       assert.equal(b.code, 2, b.stderr);

@@ -7,11 +7,13 @@ import { calibrateThreshold } from '../../metrics/index.js';
 import { HEAD_NAMES, headSpec } from '../../methods/metric-learning/heads/index.js';
 import { UNKNOWN_SCORES, SCORE_NAMES } from '../../methods/metric-learning/scores/index.js';
 import { MetricNet } from '../../methods/metric-learning/metric-net.js';
-import { metricTask, metricRecord, predict, accuracy, type EpochRecord } from '../../methods/metric-learning/trainer.js';
+import { metricTask, metricRecord, predict, accuracy, argmaxRows, type EpochRecord } from '../../methods/metric-learning/trainer.js';
 import { fit } from '../../train/index.js';
 import { loadTileSet, subsetImages, pixelStats } from '../../methods/metric-learning/tile-data.js';
 import { saveModel, type StoredModel } from '../../methods/metric-learning/model-store.js';
 import { lineCurves } from '../../report/figures/line-curves.js';
+import { confusionMatrixFigure } from '../../report/index.js';
+import type { ReportSummary } from '../../report/summary.js';
 import { OptionError } from '../../util/errors.js';
 import { METRIC_DATA_SPECS, METRIC_NET_SPECS, splitDataset, tileOptions, type MetricDataOptions, type MetricNetOptions } from './metric-options.js';
 
@@ -82,7 +84,29 @@ export const metricTrainCommand = defineCommand<MetricTrainOptions>({
       { name: 'training tiles', x: history.map((h) => h.epoch), y: history.map((h) => h.trainAccuracy) },
       { name: 'validation tiles', x: history.map((h) => h.epoch), y: history.map((h) => h.valAccuracy) },
     ] }, { xTitle: 'epoch', yTitle: 'accuracy' }, 'Tile accuracy per epoch');
+    const confusion = new Array<number>(classes.length * classes.length).fill(0);
+    const predicted = argmaxRows(pTest.logits);
+    predicted.forEach((p, i) => { confusion[test.labels[i] * classes.length + p]++; });
+    if (test.count > 0) await run.figures.add(confusionMatrixFigure, 'test-confusion', { classes, counts: confusion }, {}, `Confusion matrix of the ${test.count} test tiles (${split.test.length} images)`);
     net.dispose();
-    return { json: result, text: `metric train: ${o.head}, test tile accuracy ${(result.testTileAccuracy * 100).toFixed(1)}%, validation ${(result.valTileAccuracy * 100).toFixed(1)}%; model in ${run.dir}` };
+    const pct = (v: number): string => (Number.isFinite(v) ? `${(v * 100).toFixed(1)} %` : 'n/a');
+    const shown = (await run.figures.list()).filter((f) => ['test-confusion', 'accuracy', 'training'].includes(f.name));
+    const summary: ReportSummary = {
+      verdict: `${o.head} head on ${classes.length} classes (${classes.join(', ')}): ${pct(result.testTileAccuracy)} of ${test.count} test tiles right (validation ${pct(result.valTileAccuracy)}); unknown verdicts use ${meta.score}, its threshold set at ${o.tpr * 100} % of validation known tiles.`,
+      facts: [
+        { label: 'Test tile accuracy', value: pct(result.testTileAccuracy), note: `${test.count} tiles, ${split.test.length} images` },
+        { label: 'Validation tile accuracy', value: pct(result.valTileAccuracy), note: `${val.count} tiles` },
+        { label: 'Training tiles', value: train.count, note: `${split.train.length} images` },
+        { label: 'Epochs', value: history.length },
+        { label: 'Tile', value: `${all.size}×${all.size} px`, note: `embedding ${net.config.embeddingSize}` },
+      ],
+      tables: [{
+        caption: 'Unknown-score thresholds (higher score = more unknown)',
+        columns: ['score', 'threshold'],
+        rows: UNKNOWN_SCORES.map((sc) => ({ label: sc.name === meta.score ? `${sc.name} (verdicts)` : sc.name, cells: [Number(thresholds[sc.name].toPrecision(4))] })),
+      }],
+      galleries: shown.length > 0 ? [{ caption: 'Test confusion matrix and training curves', columns: 3, side: 360, items: shown.map((f) => ({ title: f.name, images: [{ file: f.file }] })) }] : [],
+    };
+    return { summary, json: result, text: `metric train: ${o.head}, test tile accuracy ${(result.testTileAccuracy * 100).toFixed(1)}%, validation ${(result.valTileAccuracy * 100).toFixed(1)}%; model in ${run.dir}` };
   },
 });

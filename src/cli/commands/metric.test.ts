@@ -1,15 +1,18 @@
 // The metric-learning commands end to end on a small generated class-folder dataset: train (with
 // resume), identify, and a leave-one-class-out evaluation: accuracy over chance, resume equal to an
 // uninterrupted run, verdicts on known and unknown images, JSON shape, bad input.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { Rng } from '../../data/rng.js';
+import { checkReportInBrowser, closeReportBrowser } from '../../testing/report-browser.js';
+
+after(closeReportBrowser);
 
 // The CLI of the build this test belongs to (dist*/src/cli/main.js beside dist*/src/cli/commands/).
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -110,6 +113,7 @@ test('metric train beats chance by a margin, --resume equals an uninterrupted ru
     assert.deepEqual(outcome(resumed), outcome(straight), 'resumed run = uninterrupted run (history, accuracies, thresholds)');
     assert.deepEqual(JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8')), resumed, 'metrics.json holds the printed result');
     assert.ok(resumed.testTileAccuracy >= MIN_TEST_ACCURACY, `test tile accuracy ${resumed.testTileAccuracy} vs chance 1/3`);
+    await checkReportInBrowser(join(run, 'report.html'));
     // identify: a test image of each class gets its class; the unknown image gets 'unknown'
     const verdict = (path: string): Verdicts['images'][number] => {
       const id = kensa('metric', 'identify', path, '--model', run, '--score', 'centroid-distance', '--json');
@@ -124,6 +128,15 @@ test('metric train beats chance by a margin, --resume equals an uninterrupted ru
     const unk = verdict(unknown);
     assert.equal(unk.verdict, 'unknown', `unknown image: ${JSON.stringify(unk)}`);
     assert.ok(unk.unknownFraction > 0.5);
+    // the identify report: verdicts and a per-tile score map per image
+    const idOut = join(dir, 'identify');
+    const idSet = join(dir, 'identify-set');
+    mkdirSync(idSet);
+    copyFileSync(join(data, KINDS[0], `${KINDS[0]}_007.png`), join(idSet, 'known.png'));
+    copyFileSync(unknown, join(idSet, 'unknown.png'));
+    const idr = kensa('metric', 'identify', idSet, '--model', run, '--out', idOut, '--quiet');
+    assert.equal(idr.code, 0, idr.stderr);
+    await checkReportInBrowser(join(idOut, 'report.html'), { minImages: 2 });
     // bad input: a missing image names the path, one line, exit 1
     const bad = kensa('metric', 'identify', join(dir, 'nope.png'), '--model', run);
     assert.equal(bad.code, 1);
@@ -146,6 +159,7 @@ test('metric train beats chance by a margin, --resume equals an uninterrupted ru
     }
     // the report: embedding projections of the first fold and a ROC figure per held-out class
     const figs = readdirSync(join(dir, 'eval', 'figures'));
+    await checkReportInBrowser(join(dir, 'eval', 'report.html'));
     for (const f of ['embedding-pca-softmax.svg', 'embedding-umap-arcface.svg', 'roc-speckle.svg']) assert.ok(figs.includes(f), `${f} in ${figs.join(', ')}`);
     const roc = readFileSync(join(dir, 'eval', 'figures', 'roc-speckle.svg'), 'utf8');
     for (const name of ['softmax · msp', 'softmax · energy', 'arcface · centroid-distance', 'arcface · knn-distance']) assert.ok(roc.includes(name), name);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
+import { checkReportInBrowser, closeReportBrowser } from '../../testing/report-browser.js';
 import { Rng } from '../../data/index.js';
 import { readImage, writePng } from '../../io/index.js';
 
@@ -72,9 +73,12 @@ before(async () => {
   const small = new Uint8Array(40 * 40);
   await writePng(join(dir, 'bad-size-masks', 'x5.png'), { width: 40, height: 40, channels: 1, bitDepth: 8, data: small });
 });
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await closeReportBrowser();
+});
 
-test('segment-train: checkpoints, report, per-epoch validation Dice, test Dice; resume gives the uninterrupted run', () => {
+test('segment-train: checkpoints, report, per-epoch validation Dice, test Dice; resume gives the uninterrupted run', async () => {
   const full = join(dir, 'full');
   const a = kensa('segment-train', '--images', join(dir, 'images'), '--masks', join(dir, 'masks'), '--out', full, '--epochs', '4', '--json', ...TRAIN);
   assert.equal(a.code, 0, a.stderr);
@@ -87,6 +91,7 @@ test('segment-train: checkpoints, report, per-epoch validation Dice, test Dice; 
   // contours of truth and prediction over the validation and test images in the report
   for (const f of ['segmenter.json', 'split.json', 'report.html', 'checkpoints/best.safetensors', 'figures/validation-dice.svg', 'figures/loss.svg', 'figures/val-slice5.svg', 'figures/test-slice6.svg', 'figures/test-slice7.svg']) assert.ok(existsSync(join(full, f)), f);
   assert.match(readFileSync(join(full, 'report.html'), 'utf8'), /test image slice6: ground truth and prediction/);
+  await checkReportInBrowser(join(full, 'report.html'));
   const split = JSON.parse(readFileSync(join(full, 'split.json'), 'utf8')) as { test: string[] };
   assert.deepEqual(split.test.map((p) => p.replace(/.*\//, '')), ['slice6.png', 'slice7.png']);
   // the summary states the test Dice of --json, and lists each test image's Dice
@@ -106,7 +111,7 @@ test('segment-train: checkpoints, report, per-epoch validation Dice, test Dice; 
   assert.deepEqual(readFileSync(join(part, 'checkpoints', 'best.safetensors')), readFileSync(join(full, 'checkpoints', 'best.safetensors')));
 });
 
-test('segment-predict and seg-ability on the trained model: files, Dice, SA per layer, label-free correlation', () => {
+test('segment-predict and seg-ability on the trained model: files, Dice, SA per layer, label-free correlation', async () => {
   const model = join(dir, 'full');
   const pred = join(dir, 'pred');
   const p = kensa('segment-predict', join(dir, 'images'), '--model', model, '--masks', join(dir, 'masks'), '--out', pred, '--json', '--quiet', '--figures', '2');
@@ -123,6 +128,7 @@ test('segment-predict and seg-ability on the trained model: files, Dice, SA per 
   assert.equal(ps.facts.find((f) => f.label === 'Mean Dice')!.value, Number(rp.meanDice.toFixed(4)));
   assert.equal(ps.galleries[0].items.length, 8);
   const predHtml = readFileSync(join(pred, 'report.html'), 'utf8');
+  await checkReportInBrowser(join(pred, 'report.html'));
   assert.ok(predHtml.indexOf('id="summary"') > 0 && predHtml.includes('href="overlays/slice0.png"'));
   // --subset test: only the images split.json holds out for testing
   const t = kensa('segment-predict', join(dir, 'images'), '--model', model, '--subset', 'test', '--out', join(dir, 'pred-test'), '--json', '--quiet');
@@ -143,6 +149,7 @@ test('segment-predict and seg-ability on the trained model: files, Dice, SA per 
   assert.deepEqual(sum.tables[0].rows.map((r) => r.label), rs.layers.map((l) => l.name));
   assert.equal(sum.facts.find((f) => f.label === 'Label-free Spearman')!.value, Number(rs.labelFree.spearman.toFixed(4)));
   const html = readFileSync(join(sa, 'report.html'), 'utf8');
+  await checkReportInBrowser(join(sa, 'report.html'));
   assert.ok(html.indexOf('id="summary"') > 0 && html.indexOf('id="summary"') < html.indexOf('id="metrics"'));
   // one layer only
   const one = kensa('seg-ability', '--model', model, '--images', join(dir, 'images'), '--masks', join(dir, 'masks'), '--out', join(dir, 'sa1'), '--layer', 'dec0', '--limit', '2', '--json', '--quiet');

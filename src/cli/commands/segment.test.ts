@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { checkReportInBrowser, closeReportBrowser } from '../../testing/report-browser.js';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { writePng } from '../../io/index.js';
@@ -62,7 +63,10 @@ before(async () => {
   await writePng(join(dir, 'small-scribble.png'), { width: 8, height: 6, channels: 1, bitDepth: 8, data: new Uint8Array(48).fill(255) });
   writeFileSync(join(dir, 'garbled.png'), Buffer.from('\x89PNG\r\n\x1a\n garbage'));
 });
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await closeReportBrowser();
+});
 
 test('segment: a 16x12 one-channel label PNG whose id count equals --json labels (<= 8 channels), overlay, curves, report', async () => {
   const out = join(dir, 'run1');
@@ -76,6 +80,7 @@ test('segment: a 16x12 one-channel label PNG whose id count equals --json labels
   for (const f of ['labels/frame1.png', 'overlays/frame1.png', 'previews/frame1.png', 'figures/loss.svg', 'figures/label-count.svg', 'report.html', 'summary.json']) assert.ok(existsSync(join(out, f)), f);
   // the report opens with the summary: the image count, and the image beside its label overlay
   const html = readFileSync(join(out, 'report.html'), 'utf8');
+  await checkReportInBrowser(join(out, 'report.html'));
   assert.ok(html.indexOf('id="summary"') > 0 && html.indexOf('id="summary"') < html.indexOf('id="metrics"'));
   assert.match(html, /<dt>Images<\/dt><dd>1<\/dd>/);
   assert.ok(html.includes('href="previews/frame1.png"') && html.includes('href="overlays/frame1.png"'));
