@@ -20,7 +20,7 @@ PACKAGES=(
 )
 
 missing=()
-for p in libtorch-dev libopenblas0-pthread python3-torch python3-nibabel python3-pil python3-sklearn g++ make python3 chromium; do
+for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ! command -v node >/dev/null 2>&1; then missing+=(nodejs npm); fi
