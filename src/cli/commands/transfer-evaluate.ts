@@ -55,6 +55,8 @@ const TABLE_COUNTS = [1, 10, 100, 200];
 interface PretrainScore {
   top1: number;
   top5: number;
+  /** Top-1 on the landmark patches alone (absent in older runs). */
+  landmarkTop1?: number;
 }
 
 export const transferEvaluateCommand = defineCommand<TransferEvaluateOptions>({
@@ -133,6 +135,7 @@ export const transferEvaluateCommand = defineCommand<TransferEvaluateOptions>({
       const result = {
         pretrainTop1: pretrainTest.top1,
         pretrainTop5: pretrainTest.top5,
+        ...(pretrainTest.landmarkTop1 !== undefined ? { pretrainLandmarkTop1: pretrainTest.landmarkTop1 } : {}),
         ...(control ? { controlTop1: control.top1 } : {}),
         ...(natural ? { naturalTop1: natural.top1 } : {}),
         counts,

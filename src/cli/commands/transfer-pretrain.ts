@@ -42,7 +42,7 @@ export interface TransferPretrainOptions extends RegionFolderCliOptions {
   /** @default 64 */ batchSize: number;
   /** @default 0.001 */ lr: number;
   /** @default 0.0001 */ weightDecay: number;
-  /** Class-balanced sampling. @default true */ balanced: boolean;
+  /** Class-balanced sampling (each class equally often; the large "not a landmark" class is then seen rarely). @default false */ balanced: boolean;
   /** Share of the subjects for validation. @default 0.1 */ valFraction: number;
   /** Share of the subjects held apart for the test. @default 0.3 */ testFraction: number;
   /** Train on a seeded permutation of the training labels (the no-information control). @default false */ shuffleLabels: boolean;
@@ -74,7 +74,7 @@ export const transferPretrainCommand = defineCommand<TransferPretrainOptions>({
     batchSize: { kind: 'integer', description: 'patches per step', default: 64, min: 2 },
     lr: { kind: 'number', description: 'Adam learning rate (cosine decay to 1 %)', default: 0.001, min: 0 },
     weightDecay: { kind: 'number', description: 'Adam L2 weight decay', default: 0.0001, min: 0 },
-    balanced: { kind: 'boolean', description: 'class-balanced sampling', default: true },
+    balanced: { kind: 'boolean', description: 'class-balanced sampling (each class equally often, so the "not a landmark" class, half of the patches, is seen 1/(N+1) of the time)', default: false },
     valFraction: { kind: 'number', description: 'share of the subjects for validation (picks the best epoch)', default: 0.1, min: 0, max: 0.9 },
     testFraction: { kind: 'number', description: 'share of the subjects held apart for top-1/top-5', default: 0.3, min: 0, max: 0.9 },
     shuffleLabels: { kind: 'boolean', description: 'train on a seeded permutation of the training labels (the no-information control)', default: false },
@@ -130,7 +130,13 @@ export const transferPretrainCommand = defineCommand<TransferPretrainOptions>({
     const score = (set: ImageSet) => {
       if (set.count === 0) return undefined;
       const probs = predictProbabilities(net, set, topts);
-      return { probs, top1: topKAccuracy(probs, set.labels, C, 1), top5: topKAccuracy(probs, set.labels, C, Math.min(5, C)), count: set.count, subjects: new Set(set.groups).size };
+      // the landmark patches alone (chance 1/(C-1) among them) and the share of "not a landmark" patches called so
+      const rows = [...set.labels.keys()].filter((i) => set.labels[i] !== dataset.negativeClass);
+      const lp = new Float32Array(rows.length * C);
+      rows.forEach((i, k) => lp.set(probs.subarray(i * C, (i + 1) * C), k * C));
+      const neg = set.count - rows.length;
+      const negRight = [...set.labels.keys()].filter((i) => set.labels[i] === dataset.negativeClass && topKAccuracy(probs.subarray(i * C, (i + 1) * C), [dataset.negativeClass], C, 1) === 1).length;
+      return { probs, top1: topKAccuracy(probs, set.labels, C, 1), top5: topKAccuracy(probs, set.labels, C, Math.min(5, C)), landmarkTop1: topKAccuracy(lp, rows.map((i) => set.labels[i]), C, 1), negativeRecall: neg > 0 ? negRight / neg : NaN, count: set.count, subjects: new Set(set.groups).size };
     };
     const val = score(data.val);
     const test = score(data.test);
@@ -139,7 +145,7 @@ export const transferPretrainCommand = defineCommand<TransferPretrainOptions>({
       const ev = evaluateProbabilities(data.test, test.probs);
       await run.figures.add(confusionMatrixFigure, 'test-confusion', { classes: dataset.classNames, counts: ev.confusion }, {}, `Confusion matrix on the ${test.subjects} held-apart subjects (${test.count} patches): top-1 ${pct(test.top1)}, top-5 ${pct(test.top5)}`);
     }
-    const strip = (s: typeof val) => (s ? { top1: s.top1, top5: s.top5, count: s.count, subjects: s.subjects } : undefined);
+    const strip = (s: typeof val) => (s ? { top1: s.top1, top5: s.top5, landmarkTop1: s.landmarkTop1, negativeRecall: s.negativeRecall, count: s.count, subjects: s.subjects } : undefined);
     const result = {
       classes: dataset.classNames,
       landmarks: dataset.classes.map((c, i) => ({ ...c, insideShare: dataset.insideShare[i] })),
@@ -169,15 +175,15 @@ function permutedLabels(labels: Int32Array, seed: number): Int32Array {
   return Int32Array.from(perm, (i) => labels[i]);
 }
 
-async function pretrainSummary(run: RunFolder, r: { split: { train: string[]; val: string[]; test: string[] }; bestEpoch: number; shuffledLabels: boolean; test?: { top1: number; top5: number; count: number; subjects: number }; val?: { top1: number; top5: number } }, C: number, epochs: number): Promise<ReportSummary> {
+async function pretrainSummary(run: RunFolder, r: { split: { train: string[]; val: string[]; test: string[] }; bestEpoch: number; shuffledLabels: boolean; test?: { top1: number; top5: number; landmarkTop1: number; negativeRecall: number; count: number; subjects: number }; val?: { top1: number; top5: number } }, C: number, epochs: number): Promise<ReportSummary> {
   const figures = (await run.figures.list()).filter((f) => f.name === 'test-confusion' || f.name === 'accuracy');
   const control = r.shuffledLabels ? ' (trained on shuffled labels: the no-information control)' : '';
   return {
     verdict: r.test
-      ? `On ${r.test.subjects} held-apart subjects (${r.test.count} patches) the landmark classifier${control} puts the right class first for ${pct(r.test.top1)} of patches and among its top five for ${pct(r.test.top5)}; chance is ${pct(1 / C)}.`
+      ? `On ${r.test.subjects} held-apart subjects (${r.test.count} patches) the landmark classifier${control} puts the right class first for ${pct(r.test.top1)} of patches and among its top five for ${pct(r.test.top5)} (chance ${pct(1 / C)}); on the landmark patches alone top-1 is ${pct(r.test.landmarkTop1)}, and ${pct(r.test.negativeRecall)} of the "not a landmark" patches are called so.`
       : `No subjects were held apart (--test-fraction 0)${control}; see the validation accuracy per epoch.`,
     facts: [
-      ...(r.test ? [{ label: 'Top-1 (held-apart subjects)', value: pct(r.test.top1), note: `${r.test.count} patches` }, { label: 'Top-5 (held-apart subjects)', value: pct(r.test.top5) }] : []),
+      ...(r.test ? [{ label: 'Top-1 (held-apart subjects)', value: pct(r.test.top1), note: `${r.test.count} patches` }, { label: 'Top-5 (held-apart subjects)', value: pct(r.test.top5) }, { label: 'Top-1 on landmark patches', value: pct(r.test.landmarkTop1), note: `chance ${pct(1 / (C - 1))}` }, { label: '"Not a landmark" recall', value: pct(r.test.negativeRecall) }] : []),
       ...(r.val ? [{ label: 'Top-1 (validation subjects)', value: pct(r.val.top1) }] : []),
       { label: 'Classes', value: C, note: `${C - 1} landmarks + not a landmark; chance ${pct(1 / C)}` },
       { label: 'Best epoch', value: r.bestEpoch, note: `of ${epochs}` },

@@ -29,7 +29,7 @@ test('regionPoints: centroids, and extremes as the mean of each lowest and highe
   // the L's centroid (0.6, 0.6, 0) rounds to voxel (1, 1, 0), outside the L
   assert.equal(insideRegion(labels, [0.6, 0.6, 0], 7), false);
   assert.equal(insideRegion(labels, [3, 3, 3], 3), true);
-  assert.throws(() => regionPoints(labels, 'corners' as 'centroid'), { message: /^point:/ });
+  assert.throws(() => regionPoints(labels, 'corners' as 'centroid'), { message: /^--point:/ });
 });
 
 const regions = (counts: Record<number, number>): Map<number, RegionPoints> =>
@@ -63,12 +63,12 @@ test('chooseLandmarks: regions present everywhere, largest smallest-count first,
 test('chooseLandmarks bad input: too many classes, a listed region missing from a volume, bad options', () => {
   const one = (f: () => unknown, cls: typeof OptionError | typeof InputError, re: RegExp): void =>
     assert.throws(f, (e: Error) => e instanceof cls && re.test(e.message) && !e.message.includes('\n'), String(re));
-  one(() => chooseLandmarks(vols, { classes: 5 }), OptionError, /^classes: asks for 5 landmark classes but only 4 regions are present in every volume \(4 classes at 1 per region\); 1 more are missing from some volumes \(e\.g\. region 5 from b\.nii\)$/);
-  one(() => chooseLandmarks(vols, { classes: 25, point: 'extremes' }), OptionError, /^classes: asks for 25 .* \(24 classes at 6 per region\)/);
+  one(() => chooseLandmarks(vols, { classes: 5 }), OptionError, /^--classes: asks for 5 landmark classes but only 4 regions are present in every volume \(4 classes at 1 per region\); 1 more are missing from some volumes \(e\.g\. region 5 from b\.nii\)$/);
+  one(() => chooseLandmarks(vols, { classes: 25, point: 'extremes' }), OptionError, /^--classes: asks for 25 .* \(24 classes at 6 per region\)/);
   one(() => chooseLandmarks(vols, { classes: 1, regions: [1, 5] }), InputError, /^b\.nii: has no voxel of region 5 \(label 5\) named in 'regions'$/);
-  one(() => chooseLandmarks(vols, { classes: 3, regions: [1, 2] }), OptionError, /^classes: asks for 3 landmark classes; the 2 listed regions give 2/);
-  one(() => chooseLandmarks(vols, { classes: 2, regions: [1, 1] }), OptionError, /^regions: lists a region twice/);
-  one(() => chooseLandmarks(vols, { classes: 0 }), OptionError, /^classes:/);
+  one(() => chooseLandmarks(vols, { classes: 3, regions: [1, 2] }), OptionError, /^--classes: asks for 3 landmark classes; the 2 listed regions give 2/);
+  one(() => chooseLandmarks(vols, { classes: 2, regions: [1, 1] }), OptionError, /^--regions: lists a region twice/);
+  one(() => chooseLandmarks(vols, { classes: 0 }), OptionError, /^--classes:/);
   one(() => chooseLandmarks([], {}), OptionError, /^volumes:/);
 });
 

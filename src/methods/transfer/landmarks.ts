@@ -27,7 +27,7 @@ export interface RegionPoints {
 
 /** Characteristic points of every non-zero label of a label volume. */
 export function regionPoints(labels: Volume, point: LandmarkPoint = 'centroid'): Map<number, RegionPoints> {
-  if (!LANDMARK_POINTS.includes(point)) throw new OptionError('point', `must be one of ${LANDMARK_POINTS.join(', ')}, got ${String(point)}`);
+  if (!LANDMARK_POINTS.includes(point)) throw new OptionError('--point', `must be one of ${LANDMARK_POINTS.join(', ')}, got ${String(point)}`);
   const out = new Map<number, RegionPoints>();
   if (point === 'centroid') {
     for (const [l, { centroid, count }] of labelCentroids(labels)) out.set(l, { count, points: [centroid] });
@@ -132,9 +132,9 @@ export function chooseLandmarks(
   names: ReadonlyMap<number, string> = new Map(),
 ): { classes: LandmarkClass[]; incomplete: IncompleteRegion[] } {
   const N = options.classes ?? 60;
-  if (!Number.isInteger(N) || N < 1) throw new OptionError('classes', `must be a positive integer, got ${N}`);
+  if (!Number.isInteger(N) || N < 1) throw new OptionError('--classes', `must be a positive integer, got ${N}`);
   const point = options.point ?? 'centroid';
-  if (!LANDMARK_POINTS.includes(point)) throw new OptionError('point', `must be one of ${LANDMARK_POINTS.join(', ')}, got ${String(point)}`);
+  if (!LANDMARK_POINTS.includes(point)) throw new OptionError('--point', `must be one of ${LANDMARK_POINTS.join(', ')}, got ${String(point)}`);
   if (volumes.length === 0) throw new OptionError('volumes', 'no label volumes given');
   const nameOf = (r: number): string => names.get(r) ?? `label ${r}`;
   const all = [...new Set(volumes.flatMap((v) => [...v.regions.keys()]))].sort((a, b) => a - b);
@@ -146,12 +146,12 @@ export function chooseLandmarks(
   let regions: number[];
   if (options.regions) {
     regions = [...options.regions];
-    if (new Set(regions).size !== regions.length) throw new OptionError('regions', `lists a region twice: ${regions.join(', ')}`);
+    if (new Set(regions).size !== regions.length) throw new OptionError('--regions', `lists a region twice: ${regions.join(', ')}`);
     for (const r of regions) {
       const missing = volumes.find((v) => !v.regions.has(r));
       if (missing) throw new InputError(missing.file, `has no voxel of region ${r} (${nameOf(r)}) named in 'regions'`);
     }
-    if (regions.length * per < N) throw new OptionError('classes', `asks for ${N} landmark classes; the ${regions.length} listed regions give ${regions.length * per} (${per} per region)`);
+    if (regions.length * per < N) throw new OptionError('--classes', `asks for ${N} landmark classes; the ${regions.length} listed regions give ${regions.length * per} (${per} per region)`);
   } else {
     const exclude = new Set(options.exclude ?? []);
     regions = all
@@ -161,7 +161,7 @@ export function chooseLandmarks(
       .map(([r]) => r);
     if (regions.length * per < N) {
       const lost = incomplete.length > 0 ? `; ${incomplete.length} more are missing from some volumes (e.g. region ${incomplete[0].region} from ${incomplete[0].missingIn[0]})` : '';
-      throw new OptionError('classes', `asks for ${N} landmark classes but only ${regions.length} regions are present in every volume (${regions.length * per} classes at ${per} per region)${lost}`);
+      throw new OptionError('--classes', `asks for ${N} landmark classes but only ${regions.length} regions are present in every volume (${regions.length * per} classes at ${per} per region)${lost}`);
     }
   }
   const classes: LandmarkClass[] = [];
@@ -177,9 +177,9 @@ export function chooseLandmarks(
 /** The point of landmark class `c` in one volume (voxel coordinates). */
 export function landmarkPoint(regions: ReadonlyMap<number, RegionPoints>, c: LandmarkClass): Point {
   const r = regions.get(c.region);
-  if (!r) throw new OptionError('classes', `region ${c.region} (${c.name}) is absent`);
+  if (!r) throw new OptionError('--classes', `region ${c.region} (${c.name}) is absent`);
   const k = c.point === 'centroid' ? 0 : EXTREME_NAMES.indexOf(c.point as (typeof EXTREME_NAMES)[number]);
-  if (k < 0 || k >= r.points.length) throw new OptionError('point', `region ${c.region} has no ${c.point} point`);
+  if (k < 0 || k >= r.points.length) throw new OptionError('--point', `region ${c.region} has no ${c.point} point`);
   return r.points[k];
 }
 
