@@ -1,8 +1,10 @@
 // A run folder: config.json (resolved options, command, date, versions), log.txt, metrics.json,
 // figures/ (via the report layer), checkpoints/, and report.html at the end.
-import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { accessSync, appendFileSync, constants, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { writeFileAtomic, writeProblem } from '../util/atomic-write.js';
+import { OptionError } from '../util/errors.js';
+import { listCheckpoints } from '../train/checkpoint.js';
 import { RunFigures } from '../report/run-figures.js';
 import { writeReport } from '../report/report.js';
 import { replicaRunDir } from '../distributed/replica.js';
@@ -16,7 +18,12 @@ export class RunFolder {
     // a rank > 0 of a data-parallel job (kensa launch) works in a private copy: only rank 0 writes here
     this.dir = resolve(replicaRunDir(dir));
     this.created = !existsSync(this.dir);
-    mkdirSync(this.dir, { recursive: true });
+    try {
+      mkdirSync(this.dir, { recursive: true });
+    } catch (e) {
+      // a read-only mount reports ENOENT from a recursive mkdir: name the real cause when there is one
+      throw new OptionError('--out', `${this.dir}: ${writeProblem(folderProblem(this.dir) ?? e).replace('cannot write', 'cannot create the run folder')}`);
+    }
     this.figures = new RunFigures(this.dir);
   }
   path(...parts: string[]): string {
@@ -31,8 +38,13 @@ export class RunFolder {
   async writeJson(name: string, value: unknown): Promise<void> {
     await writeFileAtomic(this.path(name), `${JSON.stringify(value, null, 2)}\n`);
   }
+  /** Appends to log.txt; best effort (on a full disk the next result write fails with the error that matters). */
   log(line: string): void {
-    appendFileSync(this.path('log.txt'), `${new Date().toISOString()} ${line}\n`);
+    try {
+      appendFileSync(this.path('log.txt'), `${new Date().toISOString()} ${line}\n`);
+    } catch {
+      /* no space for the log line */
+    }
   }
   /** Folder for checkpoints (created on demand). */
   checkpointDir(): string {
@@ -40,19 +52,37 @@ export class RunFolder {
     mkdirSync(d, { recursive: true });
     return d;
   }
+  /**
+   * Whether --resume could continue from this folder: a complete epoch checkpoint in checkpoints/
+   * (or in one of its subfolders, e.g. openset-eval's folds), or a finished reference training.
+   */
   hasCheckpoints(): boolean {
     const d = this.path('checkpoints');
-    return existsSync(d) && readdirSync(d).length > 0;
+    if (!existsSync(d)) return false;
+    if (existsSync(join(d, 'reference.json')) || listCheckpoints(d).length > 0) return true;
+    return readdirSync(d, { withFileTypes: true }).some((e) => e.isDirectory() && listCheckpoints(join(d, e.name)).length > 0);
   }
   async writeReport(title: string): Promise<string> {
     return writeReport(this.dir, { title });
   }
-  /** After a failure: remove a folder this run created if it holds nothing worth keeping. */
+  /** After a failure: remove a folder this run created unless it holds a checkpoint --resume can continue from. */
   discardIfEmpty(): boolean {
     if (this.created && !this.hasCheckpoints()) {
       rmSync(this.dir, { recursive: true, force: true });
       return true;
     }
     return false;
+  }
+}
+
+/** Why `dir` cannot be created: the nearest existing ancestor's write error, if it has one. */
+function folderProblem(dir: string): unknown {
+  let d = dirname(dir);
+  while (!existsSync(d) && dirname(d) !== d) d = dirname(d);
+  try {
+    accessSync(d, constants.W_OK);
+    return undefined;
+  } catch (e) {
+    return e;
   }
 }

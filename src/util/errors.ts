@@ -21,3 +21,16 @@ export class OptionError extends Error {
     this.name = 'OptionError';
   }
 }
+
+/** An output that cannot be written (full disk, read-only or missing folder, no permission). */
+export class OutputError extends Error {
+  constructor(
+    readonly file: string,
+    problem: string,
+    /** The system error code (ENOSPC, EROFS, ...), when there was one. */
+    readonly code?: string,
+  ) {
+    super(`${file}: ${problem}`);
+    this.name = 'OutputError';
+  }
+}
