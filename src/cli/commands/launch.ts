@@ -96,8 +96,13 @@ export const launchCommand = defineCommand<LaunchOptions>({
           const res = await r.done;
           if ((res.code !== 0 || res.signal !== null) && firstFailure === undefined) {
             firstFailure = res.signal ? `rank ${r.rank} was killed by ${res.signal}` : `rank ${r.rank} exited with code ${res.code}`;
-            stopAll('SIGTERM');
-            killTimer = setTimeout(() => stopAll('SIGKILL'), 5000);
+            // the others usually fail by themselves at once (their collectives see the closed
+            // connection) and say why; those still running after 3 s are stopped
+            killTimer = setTimeout(() => {
+              stopAll('SIGTERM');
+              killTimer = setTimeout(() => stopAll('SIGKILL'), 5000);
+              killTimer.unref();
+            }, 3000);
             killTimer.unref();
           }
           return { rank: r.rank, code: res.code, signal: res.signal };
