@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
 import { createReadStream, existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfinementError } from './confine.js';
+import { InputError } from '../util/errors.js';
 import { checkOrigin, checkToken, HttpError, isLoopback, requestToken } from './security.js';
 import { RunManager } from './runs.js';
 import { JobRunner } from './jobs.js';
@@ -69,7 +70,7 @@ export async function startServer(opts: ServeOptions): Promise<KensaServer> {
     reply.header('x-content-type-options', 'nosniff');
   });
   app.setErrorHandler((e: FastifyError | Error, _req, reply) => {
-    const status = e instanceof HttpError ? e.status : e instanceof ConfinementError ? 403 : 'statusCode' in e && typeof e.statusCode === 'number' && e.statusCode >= 400 ? e.statusCode : 500;
+    const status = e instanceof HttpError ? e.status : e instanceof ConfinementError ? 403 : e instanceof InputError ? 422 : 'statusCode' in e && typeof e.statusCode === 'number' && e.statusCode >= 400 ? e.statusCode : 500;
     void reply.code(status).header('cache-control', 'no-store').send({ error: status === 500 ? 'internal error' : e.message });
   });
   app.setNotFoundHandler((_req, reply) => void reply.code(404).send({ error: 'not found' }));
@@ -86,6 +87,7 @@ export async function startServer(opts: ServeOptions): Promise<KensaServer> {
     return reply.type(type).header('cache-control', 'no-cache').send(createReadStream(file));
   });
   app.get('/api/commands', async () => commandForms());
+  app.get('/favicon.ico', async (_req, reply) => reply.code(204).send());
   await app.register(fileRoutes, { runsDir });
   await app.register(runRoutes, { runsDir, runs, maxUpload });
   await app.register(viewRoutes, { runsDir, jobs });

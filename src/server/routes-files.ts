@@ -30,7 +30,7 @@ export const fileRoutes: FastifyPluginAsync<{ runsDir: string }> = async (app, {
       const dir = join(runsDir, e.name);
       try {
         const cfg = runConfig(dir);
-        out.push({ name: e.name, command: cfg?.command, date: cfg?.date, report: existsSync(join(dir, 'report.html')), views: runViews(dir, cfg) });
+        out.push({ name: e.name, command: cfg?.name || cfg?.command, date: cfg?.date, report: existsSync(join(dir, 'report.html')), views: runViews(dir, cfg) });
       } catch (err) {
         out.push({ name: e.name, report: false, views: [], problem: (err as Error).message });
       }

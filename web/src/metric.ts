@@ -30,7 +30,7 @@ export async function metricView(run: string): Promise<void> {
     tip: `${ov.images[t.image].name} · ${t.label >= 0 ? ov.classes[t.label] : 'unlabelled'} → nearest ${ov.classes[t.nearest]} (${t.distance.toFixed(3)}), ${ov.scoreName} ${t.score.toPrecision(3)}${t.unknown ? ' UNKNOWN' : ''}`,
   })), ov.centroids.map((c, i) => ({ x: c.x, y: c.y, label: c.label, colour: classColour(i) })));
   (scatter.canvas as HTMLCanvasElement & { kensaScatter?: Scatter }).kensaScatter = scatter;
-  main.append(legend, images, el('div', { className: 'metric-grid' }, el('div', {}, canvasBox, el('h3', { textContent: 'Embedding (PCA of tiles and centroids; drag, wheel, double-click to reset)' }), scatter.element), inspector));
+  main.append(legend, images, el('div', { className: 'metric-grid' }, canvasBox, inspector), el('h3', { textContent: 'Embedding (PCA of tiles and centroids; drag to pan, wheel to zoom, double-click to reset)' }), scatter.element);
 
   let current = -1;
   const imageCanvas = el('canvas', { id: 'tile-canvas' });
@@ -41,7 +41,7 @@ export async function metricView(run: string): Promise<void> {
     const im = ov.images[i];
     const bmp = imgs[i];
     await bmp.decode();
-    const k = Math.max(1, Math.floor(400 / Math.max(im.width, im.height)));
+    const k = Math.max(1, Math.floor(320 / Math.max(im.width, im.height)));
     imageCanvas.width = im.width * k;
     imageCanvas.height = im.height * k;
     imageCanvas.dataset.image = String(i);

@@ -51,7 +51,7 @@ const str = (v: unknown, file: string, key: string): string => {
 export async function explainFlips(runDir: string, perDirection = 4): Promise<ExplainFlips> {
   const cfgFile = resolve(runDir, 'config.json');
   const cfg = runConfig(runDir);
-  if (cfg?.command !== 'explain') throw new InputError(cfgFile, 'is not the config of a kensa explain run');
+  if (cfg?.name !== 'explain') throw new InputError(cfgFile, 'is not the config of a kensa explain run');
   const o = cfg.options;
   const classifier = resolve(str(o.classifier, cfgFile, 'classifier'));
   const model = loadClassifierRun(classifier);
@@ -69,8 +69,13 @@ export async function explainFlips(runDir: string, perDirection = 4): Promise<Ex
       const groups = which === 'classifier-test' ? cTest : which === 'cyclegan-test' ? gTest : cTest.filter((g) => gTest.includes(g));
       set = subsetImageSet(set, indicesOf(set, groups));
     }
+    // the middle image (slice) of each of the first `perDirection` subjects of each group
     const keep: number[] = [];
-    for (let c = 0; c < set.classes.length; c++) keep.push(...Array.from({ length: set.count }, (_, i) => i).filter((i) => set.labels[i] === c).slice(0, perDirection));
+    for (let c = 0; c < set.classes.length; c++) {
+      const byGroup = new Map<string, number[]>();
+      for (let i = 0; i < set.count; i++) if (set.labels[i] === c) byGroup.set(set.groups[i], [...(byGroup.get(set.groups[i]) ?? []), i]);
+      for (const ims of [...byGroup.values()].slice(0, perDirection)) keep.push(ims[Math.floor(ims.length / 2)]);
+    }
     if (keep.length === 0) throw new InputError(root, `holds no image of ${gan.domains.a} or ${gan.domains.b} in the run's split`);
     set = subsetImageSet(set, keep.sort((x, y) => x - y));
     const r = explainSet(model, gan, set, { methods, layers, topFraction: Number(o.topFraction ?? 0.1), smooth: Number(o.smooth ?? 0), samples: perDirection });

@@ -61,7 +61,7 @@ interface MetricSource {
 /** Model folder and images of a metric train run (its test, then validation images) or of a metric identify run (its images). */
 export function metricSource(runDir: string): MetricSource {
   const cfg = runConfig(runDir);
-  if (cfg?.command === 'metric identify') {
+  if (cfg?.name === 'metric identify') {
     const m = cfg.options.model;
     if (typeof m !== 'string') throw new InputError(resolve(runDir, 'config.json'), 'names no model');
     const modelDir = isAbsolute(m) ? m : resolve(m);

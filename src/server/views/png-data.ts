@@ -14,6 +14,7 @@ export async function pngDataUrl(img: RasterImage, range?: [number, number]): Pr
     bytes = new Uint8Array(n);
     for (let i = 0; i < n; i++) bytes[i] = Math.max(0, Math.min(255, Math.round((img.data[i] - lo) * k)));
   }
-  const buf = await sharp(bytes, { raw: { width: img.width, height: img.height, channels: img.channels as 1 | 2 | 3 | 4 } }).png().toBuffer();
+  // the colour space keeps grey images one-channel (sharp would write raw grey as RGB)
+  const buf = await sharp(bytes, { raw: { width: img.width, height: img.height, channels: img.channels as 1 | 2 | 3 | 4 } }).toColourspace(img.channels <= 2 ? 'b-w' : 'srgb').png().toBuffer();
   return `data:image/png;base64,${buf.toString('base64')}`;
 }

@@ -2,10 +2,15 @@
 // them) and the JSON files it wrote, each read with a one-line error naming the file.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { COMMANDS } from '../../cli/registry.js';
 import { InputError } from '../../util/errors.js';
 
 export interface RunConfig {
+  /** The registry command that wrote the run ('metric train'), or '' when none matches. */
+  name: string;
+  /** The command line as given. */
   command: string;
+  argv: string[];
   options: Record<string, unknown>;
   date?: string;
 }
@@ -24,14 +29,16 @@ export function readRunJson<T>(dir: string, name: string): T {
 /** config.json of a run folder, or undefined when it has none (an upload folder, a foreign folder). */
 export function runConfig(dir: string): RunConfig | undefined {
   if (!existsSync(join(dir, 'config.json'))) return undefined;
-  const c = readRunJson<RunConfig>(dir, 'config.json');
-  if (typeof c?.command !== 'string' || typeof c.options !== 'object' || c.options === null) throw new InputError(join(dir, 'config.json'), 'lacks command or options');
-  return c;
+  const c = readRunJson<Omit<RunConfig, 'name'>>(dir, 'config.json');
+  if (typeof c?.command !== 'string' || !Array.isArray(c.argv) || typeof c.options !== 'object' || c.options === null) throw new InputError(join(dir, 'config.json'), 'lacks command, argv or options');
+  // the longest registry name whose words start argv ('metric train' before a one-word command)
+  const named = COMMANDS.map((k) => k.name).filter((n) => n.split(' ').every((w, i) => c.argv[i] === w)).sort((a, b) => b.length - a.length);
+  return { ...c, name: named[0] ?? '' };
 }
 
 /** The interactive views a run folder offers, from the command that wrote it. */
 export function runViews(dir: string, config: RunConfig | undefined): ('tiles' | 'flipper')[] {
-  if (existsSync(join(dir, 'model.json')) || config?.command === 'metric identify') return ['tiles'];
-  if (config?.command === 'explain') return ['flipper'];
+  if (existsSync(join(dir, 'model.json')) || config?.name === 'metric identify') return ['tiles'];
+  if (config?.name === 'explain') return ['flipper'];
   return [];
 }
