@@ -3,7 +3,7 @@
 // saved epoch and ends where an uninterrupted run ends, features are saved and read back,
 // evaluate gives AUC curves with intervals for every feature kind, and bad input (a label volume
 // on another grid, a region missing from some volumes, an unknown --layer) is one line.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,9 @@ import { join } from 'node:path';
 import { writeNifti, writePng } from '../../io/index.js';
 import { Rng } from '../../data/rng.js';
 import { loadFeatureFile } from '../../methods/transfer/feature-file.js';
+import { checkReportInBrowser, closeReportBrowser } from '../../testing/report-browser.js';
+
+after(closeReportBrowser);
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 function kensa(...args: string[]): { code: number; stdout: string; stderr: string } {
@@ -89,6 +92,7 @@ test('transfer pretrain / features / evaluate on a generated region folder', asy
     const summary = JSON.parse(readFileSync(join(straight, 'summary.json'), 'utf8')) as { verdict: string; facts: { label: string; value: string }[] };
     assert.match(summary.verdict, /held-apart subjects/);
     assert.equal(summary.facts[0].value, `${(ra.test.top1 * 100).toFixed(1)} %`);
+    await checkReportInBrowser(join(straight, 'report.html'));
 
     // the no-information control: the same run on a seeded permutation of the training labels
     const ctlDir = join(dir, 'control');
@@ -171,10 +175,11 @@ test('transfer pretrain / features / evaluate on a generated region folder', asy
     assert.equal(s.testPatches, (8 - ra.split.train.length) * 2 * 10);
     for (const fname of ['report.html', 'summary.json', 'figures/auc-structures.svg', 'figures/auc-lesions.svg']) assert.ok(existsSync(join(evalDir, fname)), fname);
     const es = JSON.parse(readFileSync(join(evalDir, 'summary.json'), 'utf8')) as { verdict: string; tables: { columns: string[]; rows: { label: string }[] }[] };
-    assert.match(es.verdict, /^AUC at one weak learner/);
+    assert.match(es.verdict, /^Best landmark features against the best other features — structures: at 1 learner landmark .* vs .*; at 10 /);
     assert.deepEqual(es.tables[0].columns, ['features', '1 learner', '10 learners']);
     const html = readFileSync(join(evalDir, 'report.html'), 'utf8');
     assert.ok(html.indexOf('id="summary"') >= 0 && html.indexOf('id="summary"') < html.indexOf('auc-structures'), 'summary first');
+    await checkReportInBrowser(join(evalDir, 'report.html'));
 
     // another folder of the same layout: the model runs unchanged on it (its subjects split anew)
     const other = join(dir, 'other');

@@ -237,17 +237,25 @@ async function evaluateSummary(run: RunFolder, r: { pretrainTop1: number; tasks:
     };
   });
   const one = counts.indexOf(1);
+  const last = counts.length - 1;
+  // per task: the best landmark feature against the best of the rest, at one learner and at the most
   const lead = Object.entries(r.tasks).map(([name, t]) => {
-    const others = Object.keys(t.auc).filter((f) => f !== 'landmark');
-    if (!t.auc.landmark || others.length === 0) return `${name}: —`;
-    const rival = others.reduce((b, f) => (t.auc[f][one] > t.auc[b][one] ? f : b), others[0]);
-    const d = t.auc.landmark[one] - t.auc[rival][one];
-    const apart = t.low.landmark[one] > t.high[rival][one] || t.high.landmark[one] < t.low[rival][one];
-    return `${name}: landmark ${t.auc.landmark[one].toFixed(3)} vs best other (${rival}) ${t.auc[rival][one].toFixed(3)}, ${d >= 0 ? '+' : ''}${d.toFixed(3)}${apart ? '' : ', intervals overlap'}`;
+    const feats = Object.keys(t.auc);
+    const mine = feats.filter((f) => f === 'landmark' || f.startsWith('landmark '));
+    const others = feats.filter((f) => !mine.includes(f));
+    if (mine.length === 0 || others.length === 0) return `${name}: no comparison`;
+    const at = (c: number): string => {
+      const top = (fs: string[]): string => fs.reduce((b, f) => (t.auc[f][c] > t.auc[b][c] ? f : b), fs[0]);
+      const [a, b] = [top(mine), top(others)];
+      const d = t.auc[a][c] - t.auc[b][c];
+      const apart = t.low[a][c] > t.high[b][c] || t.high[a][c] < t.low[b][c];
+      return `${a} ${t.auc[a][c].toFixed(3)} vs ${b} ${t.auc[b][c].toFixed(3)} (${d >= 0 ? '+' : ''}${d.toFixed(3)}${apart ? ', intervals apart' : ', intervals overlap'})`;
+    };
+    return `${name}: at 1 learner ${at(one)}; at ${counts[last]} ${at(last)}`;
   });
   const figures = (await run.figures.list()).filter((f) => f.name.startsWith('auc-'));
   return {
-    verdict: `AUC at one weak learner — ${lead.join('; ')}. Landmark pretraining reached top-1 ${(r.pretrainTop1 * 100).toFixed(1)} % on its held-apart subjects.`,
+    verdict: `Best landmark features against the best other features — ${lead.join('. ')}. Landmark pretraining reached top-1 ${(r.pretrainTop1 * 100).toFixed(1)} % on its held-apart subjects.`,
     facts: [
       { label: 'Landmark pretraining top-1', value: `${(r.pretrainTop1 * 100).toFixed(1)} %`, note: 'held-apart subjects' },
       ...(control ? [{ label: 'Shuffled-label control top-1', value: `${(control.top1 * 100).toFixed(1)} %` }] : []),
