@@ -38,7 +38,8 @@ export interface SummaryGallery {
   columns?: number;
   /** Longest side of its thumbnails in px (figures want more than photos). @default the report's (192) */
   side?: number;
-  items: { title?: string; images: { file: string; label?: string }[] }[];
+  /** `href`: where the thumbnail links, inside the run folder (e.g. a sub-run's report.html). @default the image file */
+  items: { title?: string; images: { file: string; label?: string; href?: string }[] }[];
 }
 
 export interface ReportSummary {
@@ -151,8 +152,10 @@ export async function summaryHtml(summary: ReportSummary, runDir: string, option
           continue;
         }
         const label = [k === 0 ? it.title : undefined, im.label].filter(Boolean).join(' · ');
-        const href = rel.split(sep).map(encodeURIComponent).join('/');
-        out.push(`<a class="thumb" href="${escapeHtml(href)}" title="${escapeHtml(rel)}"><img src="${uri}" alt="${escapeHtml(label || rel)}" loading="lazy"><span>${escapeHtml(label)}</span></a>`);
+        const target = im.href === undefined ? rel : inside(runDir, im.href);
+        if (target === undefined) notes.push(`Summary link ${im.href}: path leaves the run folder`);
+        const href = (target ?? rel).split(sep).map(encodeURIComponent).join('/');
+        out.push(`<a class="thumb" href="${escapeHtml(href)}" title="${escapeHtml(target ?? rel)}"><img src="${uri}" alt="${escapeHtml(label || rel)}" loading="lazy"><span>${escapeHtml(label)}</span></a>`);
       }
     }
     out.push('</div>');

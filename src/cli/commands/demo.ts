@@ -1,103 +1,103 @@
-// kensa demo: trains a mini-VGG on generated shape images and reports loss and accuracy — the
-// end-to-end check that the engine, nn, optimizers, run folder and report work together.
-import { defineCommand } from '../command.js';
-import { tensor, tidy, keep, noGrad, dispose, type Tensor } from '../../engine/index.js';
-import { F } from '../../nn/index.js';
-import { Adam } from '../../optim/index.js';
-import { MiniVgg } from '../../models/index.js';
-import { lineCurves } from '../../report/figures/line-curves.js';
-import { Rng } from '../../data/rng.js';
-import { makeShapes, SHAPE_CLASSES } from '../../methods/demo/shapes-dataset.js';
+// kensa demo: a short run of each of the five method families — metric learning with unknown
+// detection, classifier + CycleGAN + CAM explanation, landmark transfer + AdaBoost, U-Net with its
+// segmentation-ability map, unsupervised segmentation — on real images that Debian packages
+// installed by scripts/setup.sh carry (or, with --data, on the real datasets), each through its
+// own command and run folder, then one index page (index.html) linking the five reports.
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { defineCommand, type AnyCommand } from '../command.js';
+import { parseArgs } from '../parse.js';
+import { executeCommand } from '../execute.js';
+import { DEMO_PARTS } from '../demo/parts.js';
+import { demoSummary, type PartRecord } from '../demo/index-page.js';
+import type { DemoBudget, PartContext } from '../demo/part.js';
+import { requireSources } from '../../methods/demo/embedded-sources.js';
+import { writeReport } from '../../report/report.js';
+import { SUMMARY_FILE } from '../../report/summary.js';
+import { OptionError } from '../../util/errors.js';
 
 export interface DemoOptions {
-  /** @default 6 */ epochs: number;
-  /** Training images per class (a quarter as many again are held out). @default 200 */ perClass: number;
-  /** Image height = width. @default 32 */ size: number;
-  /** @default 32 */ batchSize: number;
-  /** Adam learning rate. @default 0.001 */ lr: number;
+  /** Root of the real datasets (../shared/data layout); '' = the embedded Debian-package data. @default '' */ data: string;
+  /** Parts to run, comma-separated names or numbers 1–5; '' = all. @default '' */ only: string;
+  /** 'default' (the README's few minutes) or 'tiny' (seconds per part, for tests). @default 'default' */ budget: string;
 }
 
 export const demoCommand = defineCommand<DemoOptions>({
   name: 'demo',
-  summary: 'train a small CNN on generated shape images (a quick end-to-end check)',
+  summary: 'a short run of each of the five methods on real embedded data; one index report linking the five',
   writesRun: true,
   options: {
-    epochs: { kind: 'integer', description: 'training epochs', default: 6, min: 1 },
-    perClass: { kind: 'integer', description: 'training images per class', default: 200, min: 4 },
-    size: { kind: 'integer', description: 'image height and width', default: 32, min: 8 },
-    batchSize: { kind: 'integer', description: 'images per step', default: 32, min: 1 },
-    lr: { kind: 'number', description: 'Adam learning rate', default: 0.001, min: 0 },
+    data: { kind: 'string', description: "root of the real datasets (sem-ncm, ixi-t1-age, ixi-t1-regions, em-isbi2012, bsds500); '' = embedded data from Debian packages", default: '', placeholder: 'DIR' },
+    only: { kind: 'string', description: `parts to run, comma-separated (${DEMO_PARTS.map((p, i) => `${i + 1} ${p.name}`).join(', ')}); '' = all`, default: '', placeholder: 'LIST' },
+    budget: { kind: 'string', description: "'default' (minutes) or 'tiny' (seconds per part, for tests)", default: 'default', choices: ['default', 'tiny'] },
   },
   async run(o, _args, ctx) {
-    const started = Date.now();
-    const train = makeShapes(o.perClass, o.size, o.seed);
-    const test = makeShapes(Math.max(1, Math.floor(o.perClass / 4)), o.size, o.seed + 1);
-    const device = o.device;
-    const toTensors = (d: typeof train): [Tensor, Tensor] => [
-      keep(tensor(d.images, { shape: [d.count, 1, d.size, d.size], device })),
-      keep(tensor(Array.from(d.labels), { dtype: 'int64', device })),
-    ];
-    const [xTrain, yTrain] = toTensors(train);
-    const [xTest, yTest] = toTensors(test);
-    const net = new MiniVgg({ inChannels: 1, inputSize: o.size, widths: [16, 32], denseWidth: 64, numClasses: SHAPE_CLASSES.length, batchNorm: true });
-    net.to(device);
-    const opt = new Adam(net.parameters(), { lr: o.lr });
-    ctx.log(`demo: ${train.count} training and ${test.count} test images of ${SHAPE_CLASSES.join('/')}, ${net.parameterCount()} parameters, ${device}`);
-    const stepsPerEpoch = Math.ceil(train.count / o.batchSize);
-    const lossCurve: number[] = [];
-    const epochLoss: number[] = [];
-    const testAccuracy: number[] = [];
-    const accuracy = (): number =>
-      tidy(() => {
-        net.eval();
-        const pred = noGrad(() => net.forward(xTest)).argmax(1);
-        net.train();
-        return pred.eq(yTest).float().mean().item();
-      });
     const run = ctx.run();
-    for (let epoch = 0; epoch < o.epochs; epoch++) {
-      const bar = ctx.progress({ label: `epoch ${epoch + 1}/${o.epochs}`, total: stepsPerEpoch, unit: 'steps' });
-      const perm = tidy(() => keep(tensor(Rng.derive(o.seed, epoch).permutation(train.count), { dtype: 'int64', device })));
-      let sum = 0;
-      for (let s = 0; s < stepsPerEpoch; s++) {
-        opt.zeroGrad();
-        const loss = tidy(() => {
-          const idx = perm.slice(0, s * o.batchSize, Math.min(train.count, (s + 1) * o.batchSize));
-          const l = F.crossEntropy(net.forward(xTrain.indexSelect(0, idx)), yTrain.indexSelect(0, idx));
-          l.backward();
-          return l.item();
-        });
-        opt.step();
-        sum += loss;
-        lossCurve.push(loss);
-        bar.tick(1, `loss ${loss.toFixed(3)}`);
+    if (!run) throw new OptionError('--out', 'is required (the five run folders and index.html go there)');
+    const parts = selectParts(o.only);
+    const data = o.data ? resolve(o.data) : undefined;
+    if (!data) requireSources(parts.flatMap((p) => p.needs));
+    const common = ['--threads', String(o.threads), '--seed', String(o.seed), '--device', o.device, ...(o.quiet ? ['--quiet'] : [])];
+    const invoke = async (cmd: AnyCommand, args: string[]) => {
+      const argv = [...args, ...common];
+      return executeCommand(cmd, argv, parseArgs(cmd, argv));
+    };
+    const started = Date.now();
+    const records: PartRecord[] = [];
+    for (const [k, part] of parts.entries()) {
+      const index = DEMO_PARTS.indexOf(part) + 1;
+      const dir = run.path(`${index}-${part.name}`);
+      ctx.log(`demo [${k + 1}/${parts.length}] ${part.title} …`);
+      const t0 = Date.now();
+      const pctx: PartContext = { dir, data, budget: o.budget as DemoBudget, seed: o.seed, invoke, log: ctx.log };
+      let outcome;
+      try {
+        outcome = await part.run(pctx);
+      } catch (e) {
+        if (e instanceof Error) e.message = `demo part '${part.name}': ${e.message}`;
+        throw e;
       }
-      perm.dispose();
-      epochLoss.push(sum / stepsPerEpoch);
-      testAccuracy.push(accuracy());
-      bar.done(`mean loss ${epochLoss[epoch].toFixed(3)}, test accuracy ${(testAccuracy[epoch] * 100).toFixed(1)}%`);
-      run?.log(`epoch ${epoch + 1}: loss ${epochLoss[epoch].toFixed(4)} test accuracy ${testAccuracy[epoch].toFixed(4)}`);
-      if (run) net.save(`${run.checkpointDir()}/epoch-${epoch + 1}.safetensors`, { epoch: String(epoch + 1) });
+      const seconds = (Date.now() - t0) / 1000;
+      const h = outcome.headline;
+      ctx.log(`demo [${k + 1}/${parts.length}] ${part.name}: ${h.label} ${h.value.toFixed(3)} (${h.controlLabel}: ${h.control.toFixed(3)}), ${seconds.toFixed(0)} s; report ${outcome.report}`);
+      records.push({ index, name: part.name, title: part.title, seconds, ...outcome });
     }
-    if (run) {
-      await run.figures.add(lineCurves, 'training-loss', { series: [{ name: 'training loss', x: lossCurve.map((_, i) => i + 1), y: lossCurve }] }, { xTitle: 'step', yTitle: 'cross-entropy' }, 'Training loss per step');
-      await run.figures.add(lineCurves, 'test-accuracy', { series: [{ name: 'test accuracy', x: testAccuracy.map((_, i) => i + 1), y: testAccuracy }] }, { xTitle: 'epoch', yTitle: 'accuracy' }, 'Held-out accuracy after each epoch');
-    }
-    const result = {
-      epochs: o.epochs,
-      trainImages: train.count,
-      testImages: test.count,
-      epochLoss,
-      testAccuracy,
-      finalTestAccuracy: testAccuracy[testAccuracy.length - 1],
-      ms: Date.now() - started,
+    const seconds = (Date.now() - started) / 1000;
+    const rel = (p: string): string => (isAbsolute(p) ? relative(run.dir, p) : p);
+    const json = {
+      data: data ?? 'embedded (mricron-data, python3-skimage)',
+      budget: o.budget,
+      threads: o.threads,
+      seconds,
+      parts: records.map((r) => ({
+        name: r.name,
+        title: r.title,
+        headline: r.headline,
+        margin: r.headline.value - r.headline.control,
+        facts: r.facts ?? [],
+        seconds: r.seconds,
+        report: rel(r.report),
+        runs: r.runs.map(rel),
+        source: r.source,
+      })),
     };
-    opt.dispose();
-    net.dispose();
-    dispose([xTrain, yTrain, xTest, yTest]);
-    return {
-      json: result,
-      text: `demo: test accuracy ${(result.finalTestAccuracy * 100).toFixed(1)}% after ${o.epochs} epochs (${(result.ms / 1000).toFixed(1)} s)`,
-    };
+    const summary = demoSummary(records, { runDir: run.dir, seconds, threads: o.threads, data: json.data });
+    await run.writeMetrics(json);
+    await run.writeJson(SUMMARY_FILE, summary);
+    const index = await writeReport(run.dir, { title: 'kensa demo', outFile: 'index.html' });
+    const lines = records.map((r) => `  ${r.index} ${r.name}: ${r.headline.label} ${r.headline.value.toFixed(3)} vs ${r.headline.control.toFixed(3)} (${r.headline.controlLabel})`);
+    return { json: { ...json, index }, summary, text: [`demo: ${records.length} part(s) in ${seconds.toFixed(0)} s`, ...lines, join(index)].join('\n') };
   },
 });
+
+/** The parts named by --only (names or 1-based numbers), in the demo's order. */
+function selectParts(only: string): typeof DEMO_PARTS {
+  const words = only.split(',').map((s) => s.trim()).filter(Boolean);
+  if (words.length === 0) return DEMO_PARTS;
+  const picked = new Set<number>();
+  for (const w of words) {
+    const i = /^\d+$/.test(w) ? Number(w) - 1 : DEMO_PARTS.findIndex((p) => p.name === w);
+    if (!(i >= 0 && i < DEMO_PARTS.length)) throw new OptionError('--only', `unknown part '${w}' (one of ${DEMO_PARTS.map((p, n) => `${n + 1} ${p.name}`).join(', ')})`);
+    picked.add(i);
+  }
+  return DEMO_PARTS.filter((_, i) => picked.has(i));
+}
