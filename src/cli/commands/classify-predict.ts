@@ -2,13 +2,17 @@
 // read as its training images were (volumes: the same slices; their mean is the volume's answer).
 import { statSync } from 'node:fs';
 import { defineCommand } from '../command.js';
-import { fileItems, imageSetFiles, packImageSet } from '../../data/index.js';
+import { fileItems, imageSetFiles, packImageSet, type ImageTensorLike } from '../../data/index.js';
+import { basename, join } from 'node:path';
 import { loadClassifierRun } from '../../methods/classify/model-store.js';
 import { argmaxRows, predictProbabilities } from '../../methods/classify/trainer.js';
-import { InputError } from '../../util/errors.js';
+import { InputError, OptionError } from '../../util/errors.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { GALLERY_LIMIT, writePreview, type ReportSummary } from '../../report/summary.js';
+import { SHARD_SPEC, parseShard, shardFiles } from '../../distributed/shard.js';
 
 export interface ClassifyPredictOptions {
+  /** R/N: only part R of N of the inputs. @default all */ shard?: string;
   /** Classifier run folder. (required) */ model: string;
   /** 'best' or 'last' weights. @default 'best' */ weights: string;
 }
@@ -24,6 +28,20 @@ export interface FilePrediction {
   perSlice?: { slice: number; predicted: string; probabilities: Record<string, number> }[];
 }
 
+/** An 8-bit copy of a [C, H, W] float image (first channel, min-max scaled) for the report's gallery. */
+function previewOf(img: ImageTensorLike): { data: Uint8Array; width: number; height: number; channels: 1 } {
+  const n = img.width * img.height;
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    lo = Math.min(lo, img.data[i]);
+    hi = Math.max(hi, img.data[i]);
+  }
+  const k = hi > lo ? 255 / (hi - lo) : 0;
+  const data = new Uint8Array(n);
+  for (let i = 0; i < n; i++) data[i] = Math.round((img.data[i] - lo) * k);
+  return { data, width: img.width, height: img.height, channels: 1 };
+}
+
 export const classifyPredictCommand = defineCommand<ClassifyPredictOptions>({
   name: 'classify predict',
   summary: 'class probabilities of images or volumes under a trained classifier',
@@ -32,6 +50,7 @@ export const classifyPredictCommand = defineCommand<ClassifyPredictOptions>({
   options: {
     model: { kind: 'string', description: 'classifier run folder (from classify train)', required: true, placeholder: 'RUN' },
     weights: { kind: 'string', description: 'which checkpoint', default: 'best', choices: ['best', 'last'] },
+    shard: SHARD_SPEC,
   },
   async run(o, args, ctx) {
     const files: string[] = [];
@@ -48,6 +67,9 @@ export const classifyPredictCommand = defineCommand<ClassifyPredictOptions>({
         files.push(...inDir);
       } else files.push(a);
     }
+    const mine = shardFiles(files, parseShard(o.shard));
+    if (mine.length === 0) throw new OptionError('--shard', `part ${o.shard} of the inputs holds no file`);
+    files.splice(0, files.length, ...mine);
     const model = loadClassifierRun(o.model, o.weights as 'best' | 'last');
     const c = model.classes.length;
     const named = (p: ArrayLike<number>, off: number): Record<string, number> => Object.fromEntries(model.classes.map((k, j) => [k, p[off + j]]));
@@ -67,6 +89,8 @@ export const classifyPredictCommand = defineCommand<ClassifyPredictOptions>({
           pred.perSlice = items.map((it, i) => ({ slice: it.slice!, predicted: model.classes[am[i]], probabilities: named(probs, i * c) }));
         }
         out.push(pred);
+        const run = ctx.run();
+        if (run && out.length <= GALLERY_LIMIT) await writePreview(run.path('previews', `${out.length - 1}.png`), previewOf(items[Math.floor(items.length / 2)].image));
         bar.tick(1);
       }
       bar.done();
@@ -80,6 +104,21 @@ export const classifyPredictCommand = defineCommand<ClassifyPredictOptions>({
       await run.writeJson('predictions.json', out);
       await writeFileAtomic(run.path('predictions.csv'), `${header}\n${rows.join('\n')}\n`);
     }
-    return { json: out, text: out.map((p) => `${p.path}: ${p.predicted} (${(p.probabilities[p.predicted] * 100).toFixed(1)} %)`).join('\n') };
+    const counts = model.classes.map((k) => out.filter((p) => p.predicted === k).length);
+    const summary: ReportSummary = {
+      verdict: `${out.length} file${out.length === 1 ? '' : 's'} classified: ${model.classes.map((k, j) => `${counts[j]} ${k}`).join(', ')}${out.some((p) => p.perSlice) ? ' (volumes: mean probability over their slices)' : ''}.`,
+      facts: model.classes.map((k, j) => ({ label: `Predicted ${k}`, value: counts[j] })),
+      tables: [{
+        caption: `Prediction per file${out.length > GALLERY_LIMIT ? ` (first ${GALLERY_LIMIT} of ${out.length}; all in predictions.csv)` : ''}`,
+        columns: ['file', 'predicted', ...model.classes.map((k) => `p(${k})`)],
+        rows: out.slice(0, GALLERY_LIMIT).map((p) => ({ label: basename(p.path), cells: [p.predicted, ...model.classes.map((k) => Number(p.probabilities[k].toFixed(4)))] })),
+      }],
+      galleries: [{
+        caption: 'Input (the middle slice of a volume) and its predicted class',
+        columns: 6,
+        items: out.slice(0, GALLERY_LIMIT).map((p, i) => ({ title: `${basename(p.path)}: ${p.predicted} ${(p.probabilities[p.predicted] * 100).toFixed(0)} %`, images: [{ file: join('previews', `${i}.png`) }] })),
+      }],
+    };
+    return { summary, json: out, text: out.map((p) => `${p.path}: ${p.predicted} (${(p.probabilities[p.predicted] * 100).toFixed(1)} %)`).join('\n') };
   },
 });

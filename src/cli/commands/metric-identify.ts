@@ -13,12 +13,14 @@ import { predict, argmaxRows } from '../../methods/metric-learning/trainer.js';
 import { imageVerdict, type ImageVerdict } from '../../methods/metric-learning/verdict.js';
 import type { ReportSummary } from '../../report/summary.js';
 import { heatmapOverlay } from '../../report/figures/heatmap-overlay.js';
-import { InputError } from '../../util/errors.js';
+import { InputError, OptionError } from '../../util/errors.js';
+import { SHARD_SPEC, parseShard, shardFiles } from '../../distributed/shard.js';
 
 /** Rows of the verdict table in the report summary. */
 const SUMMARY_ROWS = 100;
 
 export interface MetricIdentifyOptions {
+  /** R/N: only part R of N of the inputs. @default all */ shard?: string;
   /** Model folder written by `kensa metric train`. (required) */ model: string;
   /** Unknown score; '' = the model's default. @default '' */ score: string;
   /** Per-tile overlay figures (with --out). @default true */ overlays: boolean;
@@ -47,12 +49,14 @@ export const metricIdentifyCommand = defineCommand<MetricIdentifyOptions>({
     model: { kind: 'string', description: 'model folder from `kensa metric train`', required: true, placeholder: 'RUN' },
     score: { kind: 'string', description: "unknown score ('' = the model's default)", default: '', choices: ['', ...SCORE_NAMES] },
     overlays: { kind: 'boolean', description: 'per-tile overlay figures (with --out)', default: true },
+    shard: SHARD_SPEC,
   },
   async run(o, args, ctx) {
     const { meta, net, reference } = loadModel(o.model);
     const scoreName = o.score || meta.score;
     const threshold = meta.thresholds[scoreName];
-    const paths = await imagePaths(args[0]);
+    const paths = shardFiles(await imagePaths(args[0]), parseShard(o.shard));
+    if (paths.length === 0) throw new OptionError('--shard', `part ${o.shard} of ${args[0]} holds no image`);
     const set = await loadTileSet(paths.map((path) => ({ path, label: -1 })), meta.tiling);
     const p = predict(net, set, { norm: meta.norm, device: o.device });
     const fn = unknownScore(scoreName).fit({ embeddings: reference.embeddings, labels: reference.labels, numClasses: meta.classes.length, normalize: net.head.normalizesEmbeddings });

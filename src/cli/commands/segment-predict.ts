@@ -16,8 +16,10 @@ import { labelMapRaster } from '../../report/figures/label-map.js';
 import { OptionError } from '../../util/errors.js';
 import { GALLERY_LIMIT, type ReportSummary } from '../../report/summary.js';
 import { SEG_MASK_SPECS, SEG_WINDOW_SPECS, contourFigure, safeName, setDice, type SegMaskCliOptions, type SegWindowCliOptions } from './segment-train.js';
+import { SHARD_SPEC, parseShard, shardFiles } from '../../distributed/shard.js';
 
 export interface SegmentPredictOptions extends SegMaskCliOptions, SegWindowCliOptions {
+  /** R/N: only part R of N of the inputs. @default all */ shard?: string;
   /** segment-train run folder. (required) */ model: string;
   /** Mask folder: Dice per image. @default none */ masks?: string;
   /** --mask-values of the masks; '' = the model's. @default '' */ maskValues: string;
@@ -42,6 +44,7 @@ export const segmentPredictCommand = defineCommand<SegmentPredictOptions>({
     figures: { kind: 'integer', description: 'contour figures in the report for the first N images', default: 4, min: 0 },
     subset: { kind: 'string', description: "only the images the model's split.json puts in this part (e.g. test)", default: 'all', choices: SUBSETS },
     limit: { kind: 'integer', description: 'only the first N images (name order)', min: 1 },
+    shard: SHARD_SPEC,
   },
   async run(o, args, ctx) {
     if (o.out === undefined) throw new OptionError('--out', 'is required (labels, overlays and the report go there)');
@@ -51,6 +54,8 @@ export const segmentPredictCommand = defineCommand<SegmentPredictOptions>({
     let images = imageFiles(args[0]).filter((p) => !only || only.has(basename(p)));
     if (images.length === 0) throw new OptionError('--subset', `no image of ${args[0]} is in the model's ${o.subset} split`);
     if (o.limit !== undefined) images = images.slice(0, o.limit);
+    images = shardFiles(images, parseShard(o.shard));
+    if (images.length === 0) throw new OptionError('--shard', `part ${o.shard} of ${args[0]} holds no image`);
     const masks = o.masks ? masksFor(images, o.masks, o.maskSuffix) : undefined;
     const read = { maskValues: parseMaskValues(o.maskValues || meta.maskValues), classes: meta.classes };
     const multiple = 2 ** (meta.unet.widths.length - 1);

@@ -10,6 +10,7 @@ import type { CurveSeries } from '../../report/figures/line-curves.js';
 import { OptionError } from '../../util/errors.js';
 import { GALLERY_LIMIT, writePreview, type ReportSummary } from '../../report/summary.js';
 import { segmentationBaseline, segmentationBaselines } from '../../methods/unsupervised-seg/baselines/registry.js';
+import { SHARD_SPEC, parseShard, shardFiles } from '../../distributed/shard.js';
 import {
   FEATURE_CLUSTERING_DEFAULTS,
   REFERENCE_DEFAULTS,
@@ -31,6 +32,7 @@ import {
 const METHOD = 'feature-clustering';
 
 export interface SegmentOptions {
+  /** R/N: only part R of N of the inputs. @default all */ shard?: string;
   /** 'feature-clustering' or a baseline name. @default 'feature-clustering' */ method: string;
   /** Response channels q. @default 100 */ channels: number;
   /** 3×3 conv blocks. @default 2 */ nConv: number;
@@ -73,6 +75,7 @@ export const segmentCommand = defineCommand<SegmentOptions>({
     referenceSize: { kind: 'integer', description: 'reference images are resized to this square size', default: 224, min: 8 },
     limit: { kind: 'integer', description: 'only the first N images of a folder (name order)', min: 1 },
     resume: { kind: 'boolean', description: 'skip images whose label PNG already exists in --out; reuse a finished --reference training there', default: false },
+    shard: SHARD_SPEC,
   },
   async run(o, args, ctx) {
     const started = Date.now();
@@ -83,6 +86,8 @@ export const segmentCommand = defineCommand<SegmentOptions>({
     if (o.reference && o.weights) throw new OptionError('--weights', 'give either --reference (train) or --weights (apply), not both');
     let images = imagesOf(args[0]);
     if (o.limit !== undefined) images = images.slice(0, o.limit);
+    images = shardFiles(images, parseShard(o.shard));
+    if (images.length === 0) throw new OptionError('--shard', `part ${o.shard} of ${args[0]} holds no image`);
     if (o.scribble && images.length !== 1) throw new OptionError('--scribble', 'needs a single IMAGE, not a folder');
     // check every input before writing anything
     let scribble: ScribbleMask | undefined;
