@@ -65,16 +65,24 @@ export function loadSafetensors(path: string): SafetensorsFile {
   } catch {
     throw new InputError(path, 'not safetensors (header is not JSON)');
   }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) throw new InputError(path, 'not safetensors (header is not a JSON object)');
   const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata) || Object.values(metadata).some((v) => typeof v !== 'string')) {
+    throw new InputError(path, 'malformed __metadata__ (must map names to strings)');
+  }
   const tensors = new Map<string, Tensor>();
   const dataLen = buf.length - headerEnd;
   try {
     for (const [name, spec] of Object.entries(header)) {
       if (name === '__metadata__') continue;
+      if (spec === null || typeof spec !== 'object') throw new InputError(path, `tensor ${name}: malformed entry`);
       const s = spec as { dtype?: string; shape?: number[]; data_offsets?: [number, number] };
-      const dtype = FROM_ST.get(s.dtype ?? '');
-      if (dtype === undefined) throw new InputError(path, `tensor ${name}: unsupported dtype ${s.dtype}`);
-      if (!Array.isArray(s.shape) || !Array.isArray(s.data_offsets)) throw new InputError(path, `tensor ${name}: malformed entry`);
+      const dtype = FROM_ST.get(typeof s.dtype === 'string' ? s.dtype : '');
+      if (dtype === undefined) throw new InputError(path, `tensor ${name}: unsupported dtype ${JSON.stringify(s.dtype)}`);
+      if (!Array.isArray(s.shape) || !Array.isArray(s.data_offsets) || s.data_offsets.length !== 2) throw new InputError(path, `tensor ${name}: malformed entry`);
+      // shapes and offsets are non-negative integers (a fractional or negative one would reach libtorch)
+      if (!s.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new InputError(path, `tensor ${name}: shape ${JSON.stringify(s.shape).slice(0, 80)} is not a list of non-negative integers`);
+      if (!s.data_offsets.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new InputError(path, `tensor ${name}: data offsets ${JSON.stringify(s.data_offsets).slice(0, 80)} are not non-negative integers`);
       const [begin, end] = s.data_offsets;
       const numel = s.shape.reduce((a, b) => a * b, 1);
       if (!(begin >= 0 && end <= dataLen && end - begin === numel * BYTES[dtype])) {

@@ -5,7 +5,7 @@
 // tensor file's SHA-256 (recorded in the sidecar) is checked, so a garbled file is never loaded.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { loadSafetensors, saveSafetensors } from '../engine/safetensors.js';
 import type { Tensor } from '../engine/index.js';
 import type { Module } from '../nn/module.js';
@@ -73,7 +73,7 @@ export function saveBestWeights(dir: string, epoch: number, modules: Record<stri
 function readMeta(dir: string, file: string): CheckpointMeta | undefined {
   try {
     const meta = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CheckpointMeta;
-    if (meta.format !== CHECKPOINT_FORMAT) return undefined;
+    if (meta.format !== CHECKPOINT_FORMAT || typeof meta.tensors !== 'string' || basename(meta.tensors) !== meta.tensors || !Number.isSafeInteger(meta.epoch)) return undefined;
     const t = join(dir, meta.tensors);
     if (!existsSync(t) || statSync(t).size !== meta.bytes) return undefined;
     return meta;
@@ -140,7 +140,11 @@ function loadInto(path: string, parts: CheckpointParts, scalars?: CheckpointMeta
       if (s === undefined) throw new InputError(path, `holds no state for optimizer '${name}'`);
       const prefix = `optim.${name}.`;
       const own = new Map([...tensors].filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t]));
-      opt.loadStateDict({ tensors: own, scalars: s });
+      try {
+        opt.loadStateDict({ tensors: own, scalars: s });
+      } catch (e) {
+        throw new InputError(path, `does not fit optimizer '${name}' (${(e as Error).message.split('\n')[0]})`);
+      }
     }
     return metadata;
   } finally {
