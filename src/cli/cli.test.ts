@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot, dataset } from '../util/data-root.js';
+import { missingSource } from '../methods/demo/embedded-sources.js';
 import { COMMANDS } from './registry.js';
 import { helpText, parseArgs } from './parse.js';
 import { OptionError } from '../util/errors.js';
-import { demoCommand } from './commands/demo.js';
+import { classifyTrainCommand } from './commands/classify-train.js';
 
 // The CLI of the build this test belongs to (dist*/src/cli/main.js beside dist*/src/cli/cli.test.js).
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
@@ -33,9 +34,9 @@ test('every registered command has help generated from its option specs', () => 
 });
 
 test('option parsing: defaults, kebab-case flags, --no-x, = syntax, typed errors', () => {
-  const p = parseArgs(demoCommand, ['--epochs', '3', '--per-class=10', '--no-json', '--lr', '1e-3']);
+  const p = parseArgs(classifyTrainCommand, ['--data', 'd', '--epochs', '3', '--batch-size=10', '--no-json', '--lr', '1e-3']);
   assert.equal(p.options.epochs, 3);
-  assert.equal(p.options.perClass, 10);
+  assert.equal(p.options.batchSize, 10);
   assert.equal(p.options.json, false);
   assert.equal(p.options.lr, 0.001);
   assert.equal(p.options.seed, 0);
@@ -48,12 +49,12 @@ test('option parsing: defaults, kebab-case flags, --no-x, = syntax, typed errors
     [['extra'], /^extra: unexpected argument/],
   ];
   for (const [argv, re] of bad) {
-    assert.throws(() => parseArgs(demoCommand, argv), (e: unknown) => e instanceof OptionError && re.test(e.message), argv.join(' '));
+    assert.throws(() => parseArgs(classifyTrainCommand, ['--data', 'd', ...argv]), (e: unknown) => e instanceof OptionError && re.test(e.message), argv.join(' '));
   }
 });
 
 test('bad options and files: one line on stderr, exit code, no stack trace unless --debug', () => {
-  const a = kensa('demo', '--epochs', 'x');
+  const a = kensa('classify', 'train', '--data', 'd', '--epochs', 'x');
   assert.equal(a.code, 2);
   assert.equal(a.stderr.trim(), "kensa: --epochs: expected a number, got 'x'");
   const b = kensa('nonsense');
@@ -81,22 +82,23 @@ test('info --json prints {kind, shape, dtype, spacing}', { skip: dataset('dicom-
   assert.equal(info.spacing.length, 2);
 });
 
-test('demo trains, writes a complete run folder with report, and learns the shapes', () => {
+test('demo --only segment --budget tiny writes a complete run folder with index.html, its part run inside', { skip: missingSource('skimage') }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'kensa-cli-'));
   try {
     const out = join(dir, 'run');
-    const r = kensa('demo', '--out', out, '--json', '--quiet', '--epochs', '6');
+    const r = kensa('demo', '--out', out, '--json', '--quiet', '--only', 'segment', '--budget', 'tiny', '--threads', '1');
     assert.equal(r.code, 0, r.stderr);
-    const res = JSON.parse(r.stdout) as { finalTestAccuracy: number; epochLoss: number[] };
-    assert.ok(res.finalTestAccuracy > 0.8, `test accuracy ${res.finalTestAccuracy}`);
-    assert.ok(res.epochLoss[5] < res.epochLoss[0]);
-    for (const f of ['config.json', 'log.txt', 'metrics.json', 'report.html', 'figures.json']) assert.ok(existsSync(join(out, f)), f);
-    assert.equal(readdirSync(join(out, 'checkpoints')).length, 6);
-    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { options: { epochs: number }; command: string };
-    assert.equal(config.options.epochs, 6);
+    const res = JSON.parse(r.stdout) as { index: string; parts: { name: string; report: string }[] };
+    assert.equal(res.index, join(out, 'index.html'));
+    assert.deepEqual(res.parts.map((p) => p.name), ['segment']);
+    for (const f of ['config.json', 'log.txt', 'metrics.json', 'summary.json', 'report.html', 'index.html', join('5-segment', 'segment', 'report.html')]) assert.ok(existsSync(join(out, f)), f);
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { options: { only: string }; command: string };
+    assert.equal(config.options.only, 'segment');
     assert.match(config.command, /^kensa demo --out/);
-    const html = readFileSync(join(out, 'report.html'), 'utf8');
-    assert.match(html, /training-loss|Training loss/);
+    const sub = JSON.parse(readFileSync(join(out, '5-segment', 'segment', 'config.json'), 'utf8')) as { command: string };
+    assert.match(sub.command, /^kensa segment /);
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    assert.match(html, /<section id="summary">/);
     assert.doesNotMatch(html, /<script src=|<link [^>]*href="http/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -108,7 +110,7 @@ test('a run that fails before writing anything worth keeping leaves no folder be
   try {
     writeFileSync(join(dir, 'not-a-dir'), 'x');
     const out = join(dir, 'not-a-dir', 'run');
-    const r = kensa('demo', '--out', out, '--quiet', '--epochs', '1', '--per-class', '4');
+    const r = kensa('demo', '--out', out, '--quiet', '--only', 'segment', '--budget', 'tiny');
     assert.notEqual(r.code, 0);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.deepEqual(readdirSync(dir), ['not-a-dir']);

@@ -60,7 +60,7 @@ const metricPart: DemoPart = {
       await writeTextureClasses(data);
       unknown = 'gravel';
       source = "scikit-image's brick, grass and gravel textures and its cell micrograph (python3-skimage), each cut into 16 blocks of 128 px split by position; gravel held out as the unknown";
-      args = ['--data', data, '--crop', 'none', '--tile-size', '64', '--stride', '32', '--downsample', '2', '--guard', '0', '--epochs', tiny(c) ? '3' : '10'];
+      args = ['--data', data, '--crop', 'none', '--tile-size', '64', '--stride', '32', '--downsample', '2', '--guard', '0', '--batch-size', '16', '--epochs', tiny(c) ? '4' : '10'];
     }
     const out = join(c.dir, 'openset-eval');
     const r = await c.invoke(metricOpensetEvalCommand, [...args, '--hold-out', unknown, '--heads', 'arcface', '--out', out]);
