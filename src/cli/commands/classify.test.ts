@@ -97,7 +97,7 @@ test('classify train/eval/predict: learns the structure, resume = uninterrupted,
     await checkReportInBrowser(join(dir, 'eval', 'report.html'));
 
     // predict: per volume (mean over slices) and per slice
-    const p = kensa('classify', 'predict', '--model', straight, join(other, 'big', 's7-0.nii.gz'), join(other, 'small'), '--json');
+    const p = kensa('classify', 'predict', '--model', straight, join(other, 'big', 's7-0.nii.gz'), join(other, 'small'), '--json', '--out', join(dir, 'predict'));
     assert.equal(p.code, 0, p.stderr);
     const preds = JSON.parse(p.stdout) as { path: string; predicted: string; probabilities: Record<string, number>; perSlice: unknown[] }[];
     assert.equal(preds.length, 4);
@@ -105,6 +105,7 @@ test('classify train/eval/predict: learns the structure, resume = uninterrupted,
     const right = preds.filter((q) => q.path.includes(`${q.predicted}/`)).length;
     assert.ok(right >= 3, `${right} of 4 volumes right`);
     for (const q of preds) assert.ok(Math.abs(q.probabilities.big + q.probabilities.small - 1) < 1e-5);
+    await checkReportInBrowser(join(dir, 'predict', 'report.html'));
 
     // bad input: a 2-D NIfTI, an empty class folder, a run of another kind, resume without a run
     const flat = join(dir, 'flat');
