@@ -55,6 +55,11 @@ export class DataLoader<S extends Sample = Sample> {
 
   /** Dataset indices of each batch of an epoch. */
   batchIndices(epoch = 0): number[][] {
+    return this.rankBatches(epoch).map((b) => b.indices);
+  }
+
+  /** This rank's batches with the position in the epoch of each one's first item. */
+  private rankBatches(epoch: number): { indices: number[]; first: number }[] {
     const labels = this.o.order === 'balanced' ? Array.from({ length: this.source.size }, (_, i) => this.source.labelOf!(i)) : undefined;
     const order = epochOrder(this.source.size, epoch, { ...this.o, labels });
     // data-parallel (kensa launch): global batches of batchSize per rank; this rank's part of each
@@ -64,19 +69,20 @@ export class DataLoader<S extends Sample = Sample> {
     for (let s = 0; s < order.length; s += bs) out.push(order.slice(s, s + bs));
     if ((this.o.dropLast ?? false) && out.length > 0 && out[out.length - 1].length < bs) out.pop();
     if (world > 1 && out.length > 0 && out[out.length - 1].length < world) out.pop(); // every rank needs a sample
-    return world === 1 ? out : out.map((b) => {
+    return out.map((b, i) => {
       const { start, count } = shardRange(b.length);
-      return b.slice(start, start + count);
+      return { indices: b.slice(start, start + count), first: i * bs + start };
     });
   }
 
   /** Batches of one epoch, in order. */
   async *epoch(epoch = 0): AsyncGenerator<Batch, void, undefined> {
-    const batches = this.batchIndices(epoch);
+    const ranked = this.rankBatches(epoch);
+    const batches = ranked.map((b) => b.indices);
     const seed = this.o.seed ?? 0;
     const prefetch = this.o.prefetch ?? 2;
     const start = (b: number): Promise<S[]> => {
-      const p = Promise.all(batches[b].map((index, k) => this.source.load(index, { epoch, rng: Rng.derive(seed, epoch, b * this.batchSize + k) })));
+      const p = Promise.all(batches[b].map((index, k) => this.source.load(index, { epoch, rng: Rng.derive(seed, epoch, ranked[b].first + k) })));
       p.catch(() => undefined); // a failure surfaces when this batch is awaited, not as an unhandled rejection
       return p;
     };
