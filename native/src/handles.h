@@ -43,7 +43,12 @@ inline at::Tensor& unwrapTensor(Napi::Env env, const Napi::Value& v, const char*
     throw Napi::TypeError::New(env, std::string(what) + ": expected a tensor");
   }
   InstanceData* d = data(env);
-  int64_t id = v.As<Napi::Number>().Int64Value();
+  double raw = v.As<Napi::Number>().DoubleValue();
+  if (raw != static_cast<double>(static_cast<int64_t>(raw))) {
+    // 1.5 would truncate to handle 1: some other live tensor
+    throw Napi::TypeError::New(env, std::string(what) + ": expected a tensor handle (an integer)");
+  }
+  int64_t id = static_cast<int64_t>(raw);
   if (id < 0 || id >= static_cast<int64_t>(d->table.size()) || !d->table[id].defined()) {
     throw Napi::Error::New(env, std::string(what) + ": tensor was disposed");
   }

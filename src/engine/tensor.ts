@@ -194,6 +194,10 @@ export class Tensor implements Trackable {
     return g === undefined ? undefined : new Tensor(g);
   }
   set grad(g: Tensor | undefined) {
+    // as PyTorch's `x.grad = g`: a gradient has the tensor's shape and dtype (the addon does not check)
+    if (g !== undefined && (g.dtype !== this.dtype || g.shape.length !== this.shape.length || g.shape.some((d, i) => d !== this.shape[i]))) {
+      throw new Error(`grad: assigned gradient is ${g.dtype} [${g.shape.join(', ')}] but the tensor is ${this.dtype} [${this.shape.join(', ')}]`);
+    }
     native.setGrad(this.handle, g?.handle);
   }
   /** Drops the accumulated gradient (PyTorch's zero_grad(set_to_none=True)). */
