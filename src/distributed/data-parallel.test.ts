@@ -27,15 +27,15 @@ function maxDiff(a: Weights, b: Weights): number {
   for (const k of Object.keys(a)) a[k].forEach((v, i) => (m = Math.max(m, Math.abs(v - b[k][i]))));
   return m;
 }
-function alone(file: string, batch: number, bn = ''): Weights {
-  const r = spawnSync(process.execPath, [WORKER, file, String(batch), '2', bn], { env, encoding: 'utf8' });
+function alone(file: string, batch: number, bn = '', twice = ''): Weights {
+  const r = spawnSync(process.execPath, [WORKER, file, String(batch), '2', bn, twice], { env, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return read(file).weights;
 }
-function launched(dir: string, batch: number, bn = ''): Weights[] {
-  const file = join(dir, `dp-${bn}-rank`);
+function launched(dir: string, batch: number, bn = '', twice = ''): Weights[] {
+  const file = join(dir, `dp-${bn}${twice}-rank`);
   // each rank writes its own file: the worker names it by RANK
-  const r = spawnSync(process.execPath, [MAIN, 'launch', '--nproc', '2', '--timeout', '60', '--', 'sh', '-c', `exec "$0" "$1" "$2$RANK.json" "$3" 2 "$4"`, process.execPath, WORKER, file, String(batch), bn], { env, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [MAIN, 'launch', '--nproc', '2', '--timeout', '60', '--', 'sh', '-c', `exec "$0" "$1" "$2$RANK.json" "$3" 2 "$4" "$5"`, process.execPath, WORKER, file, String(batch), bn, twice], { env, encoding: 'utf8' });
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
   assert.match(r.stdout, /^\[rank 1\] trained 2 epochs$/m); // output prefixed by rank
   return [0, 1].map((k) => read(`${file}${k}.json`).weights);
@@ -65,6 +65,19 @@ test('with batch norm in training mode the statistics are per replica: ranks agr
     const ref = alone(join(dir, 'alone8bn.json'), 8, 'bn');
     assert.ok(maxDiff(w0, w1) < 1e-6, 'ranks diverged');
     assert.ok(maxDiff(w0, ref) > 1e-5, 'per-replica batch norm unexpectedly matched the combined batch');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('two fits in one process share the group: 2×4 = 1×8 after 16 steps', { skip, timeout: 180_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kensa-dp-'));
+  try {
+    const [w0, w1] = launched(dir, 4, '', 'twice');
+    const ref = alone(join(dir, 'alone8twice.json'), 8, '', 'twice');
+    assert.equal(maxDiff(w0, w1), 0);
+    const d = maxDiff(w0, ref);
+    assert.ok(d < 1e-5, `2×4 vs 1×8 after two fits: max |Δw| = ${d}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

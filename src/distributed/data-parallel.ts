@@ -21,7 +21,7 @@ export interface DataParallel {
   group: ProcessGroup;
   /** Bytes of gradients all-reduced per optimizer step, per optimizer. */
   gradBytes: Record<string, number>;
-  /** Undoes the optimizer wrapping and the data shard, and leaves the group. */
+  /** Undoes the optimizer wrapping and the data shard (and leaves the group, unless kept). */
   close(): void;
 }
 
@@ -54,11 +54,17 @@ function bytesPer(dtype: string): number {
 export async function dataParallelFromEnv(task: Replicated, env: NodeJS.ProcessEnv = process.env): Promise<DataParallel | undefined> {
   const c = distConfigFromEnv(env);
   if (!c || c.worldSize === 1) return undefined;
-  const group = await ProcessGroup.init(c);
-  return makeDataParallel(task, group);
+  // one group per process, kept for every later fit (a command may fit several times, e.g. one
+  // fit per fold): a second rendezvous on the same port would race the first store's shutdown
+  worldGroup ??= ProcessGroup.init(c);
+  worldGroup.catch(() => (worldGroup = undefined));
+  return makeDataParallel(task, await worldGroup, { keepGroup: true });
 }
 
-export async function makeDataParallel(task: Replicated, group: ProcessGroup): Promise<DataParallel> {
+let worldGroup: Promise<ProcessGroup> | undefined;
+
+/** Makes `task` data-parallel over `group`; close() leaves the group unless keepGroup. */
+export async function makeDataParallel(task: Replicated, group: ProcessGroup, o: { keepGroup?: boolean } = {}): Promise<DataParallel> {
   // rank 0's parameters and buffers (e.g. batch-norm running statistics) everywhere
   for (const m of Object.values(task.modules)) {
     const ts = [...m.parameters(), ...m.namedBuffers().map(([, t]) => t)];
@@ -86,7 +92,7 @@ export async function makeDataParallel(task: Replicated, group: ProcessGroup): P
     close() {
       for (const r of restore) r();
       setDataShard(prevShard);
-      group.destroy();
+      if (!o.keepGroup) group.destroy();
     },
   };
 }

@@ -1,6 +1,6 @@
 // The classify trainer under fit on a tiny generated set, for data-parallel.test.ts: run alone
 // with --batch 2B, or as 2 ranks of --batch B under kensa launch; writes the final weights.
-// Usage: dp-classify-worker.js OUT.json BATCH EPOCHS [bn]
+// Usage: dp-classify-worker.js OUT.json BATCH EPOCHS [bn|''] [twice]
 import { writeFileSync } from 'node:fs';
 import { manualSeed, setNumThreads } from '../../engine/index.js';
 import { MiniVgg } from '../../models/index.js';
@@ -27,7 +27,9 @@ manualSeed(7 + Number(process.env.RANK ?? 0));
 const net = new MiniVgg({ inChannels: 1, inputSize: size, widths: [4], denseWidth: 8, numClasses: 2, batchNorm: bn === 'bn', dropout: 0 });
 const task = classifierTask(net, set, undefined, { epochs: Number(epochs), batchSize: Number(batch), lr: 0.01, weightDecay: 0, augment: 'none', balanced: false, seed: 3 });
 manualSeed(7);
-const r = await fit(task, { epochs: Number(epochs), seed: 3 });
+let r = await fit(task, { epochs: Number(epochs), seed: 3 });
+// 'twice': a second fit in the same process (as a command with folds does) joins the same group
+if (process.argv[6] === 'twice') r = await fit(task, { epochs: Number(epochs), seed: 4 });
 const weights = net.namedParameters().map(([k, t]) => [k, Array.from(t.data() as Float32Array)]);
 process.stdout.write(`trained ${r.history.length} epochs\n`);
 writeFileSync(out, JSON.stringify({ rank: Number(process.env.RANK ?? 0), steps: r.history.length, weights: Object.fromEntries(weights) }));
