@@ -131,7 +131,7 @@ const TRAINERS: Trainer[] = [
 ];
 
 for (const [k, t] of TRAINERS.entries()) {
-  test(`${t.name}: killed (SIGKILL) at a seeded random point after the first checkpoint, --resume continues from the newest checkpoint and equals the uninterrupted run`, async () => {
+  test(`${t.name}: killed (SIGKILL) at a seeded random point after the first checkpoint, --resume continues from the newest checkpoint and equals the uninterrupted run`, async (tc) => {
     const args = t.args.map((a) => a.replace('<data>', dir));
     const hasCheckpoint = (out: string) => (): boolean => t.checkpointDirs(out).some((d) => existsSync(d) && readdirSync(d).some((f) => /^epoch-\d+\.json$/.test(f)));
     const full = join(dir, `full-${k}`);
@@ -148,6 +148,7 @@ for (const [k, t] of TRAINERS.entries()) {
     assert.equal(b.code, 0, b.stderr);
     // every folder that held a checkpoint resumed exactly after its newest one (lost: the epoch in progress only)
     assert.deepEqual(resumedAfter(b.stderr), onDisk, b.stderr);
+    tc.diagnostic(`killed with checkpoint epoch(s) ${onDisk.join(', ')} on disk; resumed after ${resumedAfter(b.stderr).join(', ')}`);
     assert.deepEqual(outcome(JSON.parse(b.stdout), cut), outcome(JSON.parse(a.stdout), full));
     const best = join('checkpoints', 'best.safetensors');
     if (existsSync(join(full, best))) assert.deepEqual(readFileSync(join(cut, best)), readFileSync(join(full, best)), 'best weights bit-identical');
