@@ -3,7 +3,7 @@
 // collective waits, and a peer killed with SIGKILL or hung → a one-line error within the timeout.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ const WORKER = fileURLToPath(new URL('./testing/collectives-worker.js', import.m
 const TORCH_RANK = join(packageRoot(), 'src', 'distributed', 'testing', 'torch-rank.py');
 const PYTHON = '/usr/bin/python3';
 const skip = distAvailable() ? false : 'the kensa addon in use was built without process groups (needs libgloo-dev at build time)';
+const torchGloo = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch.distributed as d; assert d.is_gloo_available()'], { stdio: 'ignore' }).status === 0;
 
 interface Rank {
   child: ChildProcess;
@@ -58,7 +59,7 @@ test('3 ranks: all-reduce sum/avg/max, a two-tensor bucket, broadcast, all-gathe
   });
 });
 
-test('a kensa rank and a PyTorch rank (torch.distributed gloo, env://) all-reduce, broadcast and all-gather together, either one as rank 0', { skip: skip || (!existsSync(PYTHON) && 'no /usr/bin/python3 with torch'), timeout: 90_000 }, async () => {
+test('a kensa rank and a PyTorch rank (torch.distributed gloo, env://) all-reduce, broadcast and all-gather together, either one as rank 0', { skip: skip || (!torchGloo && 'no /usr/bin/python3 with torch.distributed and Gloo (Debian python3-torch)'), timeout: 90_000 }, async () => {
   for (const torchRank of [1, 0]) {
     const port = await freePort();
     const kensaRank = 1 - torchRank;
