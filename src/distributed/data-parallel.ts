@@ -78,7 +78,11 @@ export async function makeDataParallel(task: Replicated, group: ProcessGroup, o:
     opt.step = function step(this: typeof opt): void {
       // parameters without a gradient are assumed to lack it on every rank (the same model and code)
       const grads = this.allParams().map((p) => p.grad).filter((g): g is Tensor => g !== undefined);
-      for (const b of buckets(grads)) group.allReduceSync(b, 'avg');
+      try {
+        for (const b of buckets(grads)) group.allReduceSync(b, 'avg'); // in place: the handles share the gradients' storage
+      } finally {
+        for (const g of grads) g.dispose();
+      }
       original.call(this);
     };
     restore.push(() => {
