@@ -25,8 +25,12 @@ function kensa(args: string[]): Ran {
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Runs the CLI to the end, noting how long it ran after `firstCheckpoint()` became true. */
-async function timed(args: string[], firstCheckpoint: () => boolean): Promise<Ran & { afterFirstMs: number }> {
+/**
+ * Runs the CLI to the end, noting the training window: from the moment `progress()` first gives a
+ * value (the first checkpoint) to its last change (the last checkpoint); when it never changes
+ * after the first, the window is half of the rest of the run.
+ */
+async function timed(args: string[], progress: () => string | undefined): Promise<Ran & { windowMs: number }> {
   const child = spawn(process.execPath, [MAIN, ...args, '--threads', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -34,26 +38,35 @@ async function timed(args: string[], firstCheckpoint: () => boolean): Promise<Ra
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number>((res) => child.on('close', (code) => res(code ?? -1)));
   let first: number | undefined;
+  let lastChange: number | undefined;
+  let seen: string | undefined;
   let done = false;
   void exited.then(() => (done = true));
   while (!done) {
-    if (first === undefined && firstCheckpoint()) first = Date.now();
+    const p = progress();
+    if (p !== undefined && p !== seen) {
+      if (first === undefined) first = Date.now();
+      else lastChange = Date.now();
+      seen = p;
+    }
     await new Promise((r) => setTimeout(r, 5));
   }
   const code = await exited;
-  return { code, stdout, stderr, afterFirstMs: first === undefined ? 0 : Date.now() - first };
+  const end = Date.now();
+  const windowMs = first === undefined ? 0 : lastChange !== undefined ? lastChange - first : (end - first) / 2;
+  return { code, stdout, stderr, windowMs };
 }
 
 /**
- * Starts the CLI, waits until `firstCheckpoint()` is true, then waits a seeded random part (up to
- * half) of the time the uninterrupted run needed after that point, and kills it with SIGKILL.
+ * Starts the CLI, waits until `progress()` gives a value (the first checkpoint), then waits a
+ * seeded random part of the uninterrupted run's training window and kills it with SIGKILL.
  * Returns whether the kill landed before the process finished on its own.
  */
-async function killAtRandom(args: string[], firstCheckpoint: () => boolean, afterFirstMs: number, rng: Rng): Promise<boolean> {
+async function killAtRandom(args: string[], progress: () => string | undefined, windowMs: number, rng: Rng): Promise<boolean> {
   const child = spawn(process.execPath, [MAIN, ...args, '--threads', '1', '--quiet'], { stdio: 'ignore' });
   const exited = new Promise<void>((res) => child.on('exit', () => res()));
-  while (!firstCheckpoint() && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
-  await new Promise((r) => setTimeout(r, rng.next() * 0.5 * afterFirstMs));
+  while (progress() === undefined && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
+  await new Promise((r) => setTimeout(r, rng.next() * 0.9 * windowMs));
   const killed = child.exitCode === null && child.kill('SIGKILL');
   await exited;
   return killed && child.signalCode === 'SIGKILL';
@@ -133,12 +146,16 @@ const TRAINERS: Trainer[] = [
 for (const [k, t] of TRAINERS.entries()) {
   test(`${t.name}: killed (SIGKILL) at a seeded random point after the first checkpoint, --resume continues from the newest checkpoint and equals the uninterrupted run`, async (tc) => {
     const args = t.args.map((a) => a.replace('<data>', dir));
-    const hasCheckpoint = (out: string) => (): boolean => t.checkpointDirs(out).some((d) => existsSync(d) && readdirSync(d).some((f) => /^epoch-\d+\.json$/.test(f)));
+    // the epoch checkpoints (sidecar names) present across the run's checkpoint folders, once there is one
+    const checkpoints = (out: string) => (): string | undefined => {
+      const names = t.checkpointDirs(out).flatMap((d) => (existsSync(d) ? readdirSync(d).filter((f) => /^epoch-\d+\.json$/.test(f)).map((f) => `${d}/${f}`) : []));
+      return names.length ? names.sort().join(' ') : undefined;
+    };
     const full = join(dir, `full-${k}`);
-    const a = await timed([...args, '--out', full, '--json', '--quiet'], hasCheckpoint(full));
+    const a = await timed([...args, '--out', full, '--json', '--quiet'], checkpoints(full));
     assert.equal(a.code, 0, a.stderr);
     const cut = join(dir, `cut-${k}`);
-    const killed = await killAtRandom([...args, '--out', cut], hasCheckpoint(cut), a.afterFirstMs, new Rng(1000 + k));
+    const killed = await killAtRandom([...args, '--out', cut], checkpoints(cut), a.windowMs, new Rng(1000 + k));
     assert.ok(killed, 'the kill landed before the run finished');
     assert.ok(!existsSync(join(cut, 'metrics.json')), 'no metrics.json from the killed run');
     // what survived on disk: per checkpoint folder, the newest complete checkpoint
@@ -160,11 +177,11 @@ test('segment --reference: killed after the reference training is saved, --resum
   for (let i = 0; i < 16; i++) await writeGreyPng(join(dir, 'apply', `a${String(i).padStart(2, '0')}.png`), 64, 64, (x, y) => ((x + y + i) % 12 < 6 ? 210 : 30));
   const args = ['segment', join(dir, 'apply'), '--reference', join(dir, 'ref'), '--reference-size', '16', '--updates-per-image', '20', '--channels', '8'];
   const full = join(dir, 'seg-full');
-  const saved = (out: string) => (): boolean => existsSync(join(out, 'checkpoints', 'reference.json'));
+  const saved = (out: string) => (): string | undefined => (existsSync(join(out, 'checkpoints', 'reference.json')) ? 'saved' : undefined);
   const a = await timed([...args, '--out', full, '--json', '--quiet'], saved(full));
   assert.equal(a.code, 0, a.stderr);
   const cut = join(dir, 'seg-cut');
-  const killed = await killAtRandom([...args, '--out', cut], saved(cut), a.afterFirstMs, new Rng(77));
+  const killed = await killAtRandom([...args, '--out', cut], saved(cut), a.windowMs, new Rng(77));
   assert.ok(killed, 'the kill landed before the run finished');
   const b = kensa([...args, '--out', cut, '--resume', '--json']);
   assert.equal(b.code, 0, b.stderr);
