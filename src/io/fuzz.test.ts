@@ -40,7 +40,7 @@ test('fuzzing every reader (20 cases each): only successes and one-line InputErr
   // a fuzzer whose mutations never get past the first check would pass too: some cases must be read successfully
   const ok = Object.values(report.perTarget).reduce((a, c) => a + c.ok, 0);
   const errors = Object.values(report.perTarget).reduce((a, c) => a + c['input-error'], 0);
-  assert.ok(ok > 20 && errors > 100, `${ok} read, ${errors} refused`);
+  assert.ok(ok >= 0.05 * report.cases && errors >= 0.3 * report.cases, `${ok} read, ${errors} refused of ${report.cases}`);
 });
 
 test('the harness tells a crash, a hang and a stray error from an InputError', async () => {
