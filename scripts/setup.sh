@@ -16,6 +16,7 @@ PACKAGES=(
   python3-pil           # image reading for scripts/analysis (dataset checks)
   python3-sklearn       # scikit-learn reference for AdaBoost tests
   g++ make python3      # node-gyp toolchain for the native addon
+  libgloo-dev           # Gloo headers: the addon's c10d process groups (kensa launch, data-parallel training)
   chromium              # headless browser for the kensa serve and report tests (playwright-core)
   mricron-data          # kensa demo: Colin27 brain T1 (+ brain-extracted) with AAL and Brodmann atlases (16 MB)
   python3-skimage       # kensa demo: scikit-image's sample textures, micrograph and photographs (28 MB + deps)
