@@ -63,6 +63,14 @@ test('a token is required when set; binding beyond loopback without one is refus
     assert.equal((await call(s, 'GET', '/api/commands')).status, 401);
     assert.equal((await call(s, 'GET', '/api/commands', { authorization: 'Bearer tok-124' })).status, 403);
     assert.equal((await call(s, 'GET', '/files/run1/report.html?token=wrong')).status, 403);
+    // every route, not only the API: the page, its script, the views, run events, uploads
+    for (const [method, path] of [['GET', '/'], ['GET', '/assets/app.js'], ['GET', '/api/runs-list'], ['GET', '/api/views/metric?run=run1'], ['GET', '/api/runs/x/events'], ['POST', '/api/uploads?name=a.png'], ['GET', '/no/such/route']]) {
+      assert.equal((await call(s, method, path)).status, 401, `${method} ${path} without a token`);
+      assert.equal((await call(s, method, path, { authorization: 'Bearer tok-12' })).status, 403, `${method} ${path} with a wrong token`);
+    }
+    const page = await call(s, 'GET', '/?token=tok-123');
+    assert.equal(page.status, 200);
+    assert.match(page.body, /<script type="module" src="\/assets\/app.js">/);
     assert.equal((await call(s, 'GET', '/api/commands', { authorization: 'Bearer tok-123' })).status, 200);
     assert.equal((await call(s, 'GET', '/files/run1/report.html', { cookie: 'kensa_token=tok-123' })).status, 200);
   } finally {
@@ -79,6 +87,8 @@ test('cross-origin and oversized requests are refused; run requests are checked 
     assert.equal((await call(s, 'POST', '/api/runs', { ...json, origin: 'http://evil.example' }, bad)).status, 403);
     assert.equal((await call(s, 'POST', '/api/runs', { ...json, 'sec-fetch-site': 'cross-site' }, bad)).status, 403);
     assert.equal((await call(s, 'POST', '/api/runs', { ...json, origin: s.url }, bad)).status, 400, 'own origin passes the check');
+    assert.equal((await call(s, 'POST', '/api/uploads?name=a.png', { origin: 'http://evil.example' }, Buffer.from('x'))).status, 403, 'cross-origin upload');
+    assert.equal((await call(s, 'POST', `/api/runs/x/cancel`, { 'sec-fetch-site': 'cross-site' })).status, 403, 'cross-site cancel');
     assert.equal((await call(s, 'POST', '/api/runs', json, 'x'.repeat(2000))).status, 413);
     assert.equal((await call(s, 'POST', '/api/uploads?name=a.png', {}, Buffer.alloc(6000))).status, 413);
     assert.equal((await call(s, 'POST', '/api/runs', json, '{not json')).status, 400);

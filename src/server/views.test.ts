@@ -183,8 +183,9 @@ test('in the browser: runs list, tile inspector, embedding scatter (hover, zoom,
     // tile inspector: click the top-left tile of the first image
     const ov = (await get<MetricOverview>(`/api/views/metric?run=${metric.train}`)).body;
     await page.click('#runs-table tr[data-run="metric-train"] a.view-link');
+    await page.waitForSelector('#tile-canvas[data-image="0"]'); // drawn at its size
     const canvas = page.locator('#tile-canvas');
-    await canvas.waitFor();
+    await canvas.scrollIntoViewIfNeeded();
     const box = await canvas.boundingBox();
     const t0 = ov.tiles.findIndex((t) => t.image === 0 && t.box.x === 0 && t.box.y === 0);
     await page.mouse.click(box.x + (8 / 64) * box.width, box.y + (8 / 64) * box.height);

@@ -57,6 +57,7 @@ export async function metricView(run: string): Promise<void> {
     for (const b of images.querySelectorAll('button')) b.classList.toggle('on', b.dataset.image === String(i));
   };
   imageCanvas.onclick = (e) => {
+    if (current < 0) return;
     const r = imageCanvas.getBoundingClientRect();
     const im = ov.images[current];
     const x = ((e.clientX - r.left) / r.width) * im.width;
