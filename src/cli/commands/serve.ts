@@ -1,5 +1,6 @@
 // kensa serve: the browser front end (forms from this registry, runs in CLI workers, run folders
-// and reports, live scribble segmentation). The server is imported lazily: no layer below needs it.
+// and reports, scribble segmentation, metric tile inspector and embedding scatter, explanation
+// flipper). The server is imported lazily: no layer below needs it.
 import { defineCommand } from '../command.js';
 import { OptionError } from '../../util/errors.js';
 
@@ -12,7 +13,7 @@ interface ServeCommandOptions {
 
 export const serveCommand = defineCommand<ServeCommandOptions>({
   name: 'serve',
-  summary: 'browser front end: command forms, runs with live progress and cancel, run folders and reports, scribble segmentation',
+  summary: 'browser front end: command forms, runs with live progress and cancel, run folders and reports, scribble segmentation, metric tile inspector and embedding scatter, explanation flipper',
   options: {
     runs: { kind: 'string', description: 'folder of run folders (browsed; new runs go here)', default: 'runs', placeholder: 'DIR' },
     host: { kind: 'string', description: 'address to bind (anything but loopback needs --token)', default: '127.0.0.1' },
