@@ -4,7 +4,7 @@ import { accessSync, appendFileSync, constants, existsSync, mkdirSync, readdirSy
 import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic, writeProblem } from '../util/atomic-write.js';
 import { OptionError } from '../util/errors.js';
-import { listCheckpoints } from '../train/checkpoint.js';
+import { listCheckpoints } from '../train/checkpoint-files.js'; // no engine: --help stays instant
 import { RunFigures } from '../report/run-figures.js';
 import { writeReport } from '../report/report.js';
 import { replicaRunDir } from '../distributed/replica.js';

@@ -4,8 +4,9 @@
 // killed mid-write resumes from the previous complete checkpoint; before a resume loads one, the
 // tensor file's SHA-256 (recorded in the sidecar) is checked, so a garbled file is never loaded.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { BEST_FILE, CHECKPOINT_FORMAT, epochMetaFile, epochTensorFile, listCheckpoints, type CheckpointMeta } from './checkpoint-files.js';
+import { join } from 'node:path';
 import { loadSafetensors, saveSafetensors } from '../engine/safetensors.js';
 import type { Tensor } from '../engine/index.js';
 import type { Module } from '../nn/module.js';
@@ -13,7 +14,7 @@ import type { Optimizer, OptimizerState } from '../optim/index.js';
 import { writeFileAtomicSync } from '../util/atomic-write.js';
 import { InputError } from '../util/errors.js';
 
-export const CHECKPOINT_FORMAT = 'kensa-checkpoint/1';
+export { BEST_FILE, CHECKPOINT_FORMAT, epochMetaFile, epochTensorFile, latestCheckpoint, listCheckpoints, type CheckpointMeta } from './checkpoint-files.js';
 
 /** What a checkpoint holds, by name. */
 export interface CheckpointParts {
@@ -21,29 +22,6 @@ export interface CheckpointParts {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   optimizers?: Record<string, Optimizer<any>>;
 }
-
-/** The JSON sidecar of a checkpoint. */
-export interface CheckpointMeta {
-  format: string;
-  /** Completed epochs (1-based). */
-  epoch: number;
-  /** Tensor file name, relative to the checkpoint folder. */
-  tensors: string;
-  /** Its size in bytes, to tell a complete file from a torn one. */
-  bytes: number;
-  /** SHA-256 (hex) of the tensor file, checked before a resume loads it (absent in older checkpoints). */
-  sha256?: string;
-  optimizers: Record<string, OptimizerState['scalars']>;
-  history: unknown[];
-  extra?: unknown;
-  /** Best epoch so far and its monitored value. */
-  best?: { epoch: number; metric: string; value: number };
-}
-
-const pad = (e: number): string => String(e).padStart(4, '0');
-export const epochTensorFile = (epoch: number): string => `epoch-${pad(epoch)}.safetensors`;
-export const epochMetaFile = (epoch: number): string => `epoch-${pad(epoch)}.json`;
-export const BEST_FILE = 'best.safetensors';
 
 /** Writes epoch `epoch`'s checkpoint (tensors first, sidecar last, both atomic). */
 export function saveCheckpoint(dir: string, epoch: number, parts: CheckpointParts, meta: Omit<CheckpointMeta, 'format' | 'epoch' | 'tensors' | 'bytes' | 'optimizers'>): CheckpointMeta {
@@ -68,32 +46,6 @@ export function saveBestWeights(dir: string, epoch: number, modules: Record<stri
   const tensors = new Map<string, Tensor>();
   for (const [name, m] of Object.entries(modules)) for (const [k, t] of m.stateDict()) tensors.set(`module.${name}.${k}`, t);
   saveSafetensors(join(dir, BEST_FILE), tensors, { format: CHECKPOINT_FORMAT, epoch: String(epoch) });
-}
-
-function readMeta(dir: string, file: string): CheckpointMeta | undefined {
-  try {
-    const meta = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CheckpointMeta;
-    if (meta.format !== CHECKPOINT_FORMAT || typeof meta.tensors !== 'string' || basename(meta.tensors) !== meta.tensors || !Number.isSafeInteger(meta.epoch)) return undefined;
-    const t = join(dir, meta.tensors);
-    if (!existsSync(t) || statSync(t).size !== meta.bytes) return undefined;
-    return meta;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Complete checkpoints in dir, newest last. */
-export function listCheckpoints(dir: string): CheckpointMeta[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => /^epoch-\d+\.json$/.test(f))
-    .map((f) => readMeta(dir, f))
-    .filter((m): m is CheckpointMeta => m !== undefined)
-    .sort((a, b) => a.epoch - b.epoch);
-}
-
-export function latestCheckpoint(dir: string): CheckpointMeta | undefined {
-  return listCheckpoints(dir).at(-1);
 }
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
