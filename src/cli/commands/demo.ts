@@ -3,7 +3,7 @@
 // segmentation-ability map, unsupervised segmentation — on real images that Debian packages
 // installed by scripts/setup.sh carry (or, with --data, on the real datasets), each through its
 // own command and run folder, then one index page (index.html) linking the five reports.
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { defineCommand, type AnyCommand } from '../command.js';
 import { parseArgs } from '../parse.js';
 import { executeCommand } from '../execute.js';
@@ -85,7 +85,7 @@ export const demoCommand = defineCommand<DemoOptions>({
     await run.writeJson(SUMMARY_FILE, summary);
     const index = await writeReport(run.dir, { title: 'kensa demo', outFile: 'index.html' });
     const lines = records.map((r) => `  ${r.index} ${r.name}: ${r.headline.label} ${r.headline.value.toFixed(3)} vs ${r.headline.control.toFixed(3)} (${r.headline.controlLabel})`);
-    return { json: { ...json, index }, summary, text: [`demo: ${records.length} part(s) in ${seconds.toFixed(0)} s`, ...lines, join(index)].join('\n') };
+    return { json: { ...json, index }, summary, text: [`demo: ${records.length} part(s) in ${seconds.toFixed(0)} s`, ...lines, index].join('\n') };
   },
 });
 
