@@ -17,6 +17,7 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 let browser: any;
 let server: KensaServer;
 let image: string;
+let noisy: string;
 
 before(async () => {
   if (skip) return;
@@ -27,6 +28,16 @@ before(async () => {
   const w = 32, h = 24, px = Buffer.alloc(w * h * 3);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) px.fill(x < w / 2 ? 30 : 220, (y * w + x) * 3, (y * w + x) * 3 + 3);
   await sharp(px, { raw: { width: w, height: h, channels: 3 } }).png().toFile(image);
+  // seeded noise over two halves: texture the clustering takes many iterations to merge
+  noisy = join(base, 'noisy-halves.png');
+  const nw = 96, nh = 72, npx = Buffer.alloc(nw * nh * 3);
+  let seed = 12345;
+  for (let i = 0; i < npx.length; i++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    const x = Math.floor(i / 3) % nw;
+    npx[i] = Math.max(0, Math.min(255, (x < nw / 2 ? 70 : 180) + ((seed >> 16) % 120) - 60));
+  }
+  await sharp(npx, { raw: { width: nw, height: nh, channels: 3 } }).png().toFile(noisy);
   server = await startServer({ runsDir: join(base, 'runs'), port: 0 });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 });
@@ -60,6 +71,39 @@ test('draw a scribble, run segment, see the label overlay', { skip, timeout: 60_
   const natural = async (): Promise<number> => page.$eval('#overlay', (e: { naturalWidth: number; decode(): Promise<void> }) => e.decode().then(() => e.naturalWidth));
   assert.equal(await natural(), 32, 'the label overlay decodes at the image size');
   reportUrl = (await page.getAttribute('#report-link', 'href')) as string;
+  await page.close();
+});
+
+test('scribble segmentation updates live: frames of the running iterations appear before the final overlay', { skip, timeout: 90_000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(server.url);
+  await page.click('#nav-scribble');
+  await page.setInputFiles('#image-file', noisy);
+  const draw = page.locator('#draw');
+  await draw.waitFor();
+  const box = await draw.boundingBox();
+  for (const [cls, x0] of [[0, 0.1], [1, 0.6]] as const) {
+    await page.click(`#class-${cls}`);
+    await page.mouse.move(box.x + box.width * x0, box.y + box.height * 0.3);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * (x0 + 0.25), box.y + box.height * 0.7, { steps: 8 });
+    await page.mouse.up();
+  }
+  await page.fill('#iterations', '400');
+  await page.click('#segment');
+  // two different live frames drawn: the view changed while the run iterated
+  // (polled from here: the page's CSP forbids the string evaluation waitForFunction needs)
+  await page.waitForSelector('#live[data-iteration]', { timeout: 60_000 });
+  const first = Number(await page.getAttribute('#live', 'data-iteration'));
+  for (let t = 0; t < 600 && Number(await page.getAttribute('#live', 'data-frames')) < 2; t++) await new Promise((ok) => setTimeout(ok, 100));
+  assert.ok(Number(await page.getAttribute('#live', 'data-frames')) >= 2, 'a second live frame replaced the first');
+  await page.waitForSelector('#state[data-state]', { timeout: 80_000 });
+  assert.equal(await page.getAttribute('#state', 'data-state'), 'done', await page.textContent('#log'));
+  await page.waitForSelector('#overlay', { timeout: 10_000 });
+  const iterations = Number((await page.textContent('#log'))?.match(/(\d+) iterations/)?.[1] ?? NaN);
+  assert.ok(first > 0 && first <= iterations, `a live frame at iteration ${first} of ${iterations}`);
+  const w = await page.$eval('#live', (c: { width: number }) => c.width);
+  assert.equal(w, 96, 'live frames come at the image size');
   await page.close();
 });
 

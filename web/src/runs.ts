@@ -5,7 +5,7 @@ import { api, el } from './dom.js';
 export interface RunRequest { command: string; positionals: string[]; options: Record<string, string | number | boolean> }
 
 /** Starts the run, shows its box in `where`, calls `onEnd(id, state)` when it ends. */
-export function startRun(where: HTMLElement, body: RunRequest, onEnd?: (id: string, state: string) => void): void {
+export function startRun(where: HTMLElement, body: RunRequest, onEnd?: (id: string, state: string) => void, onStart?: (id: string) => void): void {
   document.querySelector('#run')?.remove();
   const log = el('pre', { id: 'log' });
   const state = el('p', { id: 'state', textContent: 'starting' });
@@ -17,6 +17,7 @@ export function startRun(where: HTMLElement, body: RunRequest, onEnd?: (id: stri
       state.textContent = `running ${id}`;
       box.dataset.id = id;
       cancel.onclick = () => void api(`/api/runs/${id}/cancel`, { method: 'POST' });
+      onStart?.(id);
       const es = new EventSource(`/api/runs/${id}/events`);
       es.addEventListener('log', (e) => {
         log.textContent += `${JSON.parse((e as MessageEvent<string>).data) as string}\n`;

@@ -1,6 +1,8 @@
 // Scribble segmentation: upload an image (checked by the server's readers), draw strokes of
-// classes 0-3 on a canvas, and run `kensa segment IMAGE --scribble MASK` (255 = unlabelled); the
-// label overlay is laid over the image when the run ends.
+// classes 0-3 on a canvas, and run `kensa segment IMAGE --scribble MASK --live-every 2` (255 =
+// unlabelled). While it runs, its live frames (live/<image>.rgba: the labels of the latest
+// iteration over the image) are drawn over the image as they change; the final label overlay
+// replaces them when the run ends.
 import { api, classColour, el, page, showError } from './dom.js';
 import { startRun } from './runs.js';
 
@@ -67,7 +69,11 @@ export function scribblePage(): void {
     const blob = await new Promise<Blob | null>((ok) => mask!.toBlob(ok, 'image/png'));
     if (!blob) return;
     const up = await api<{ path: string }>('/api/uploads?name=scribble.png', { method: 'POST', body: blob });
-    startRun(main, { command: 'segment', positionals: [imagePath], options: { scribble: up.path, maxIterations: Number(iters.value), threads: 1 } }, async (id, s) => {
+    stage.querySelector('#overlay')?.remove();
+    stage.querySelector('#live')?.remove();
+    let polling: ReturnType<typeof setInterval> | undefined;
+    startRun(main, { command: 'segment', positionals: [imagePath], options: { scribble: up.path, maxIterations: Number(iters.value), threads: 1, liveEvery: 2 } }, async (id, s) => {
+      if (polling !== undefined) clearInterval(polling);
       if (s !== 'done') return;
       const j = await api<{ entries: { name: string }[] }>(`/api/browse?path=${encodeURIComponent(`${id}/overlays`)}`);
       const png = j.entries.find((e) => e.name.endsWith('.png'));
@@ -77,6 +83,42 @@ export function scribblePage(): void {
       ov.style.height = draw!.style.height;
       ov.style.opacity = '0.6';
       stage.append(ov);
+    }, (id) => {
+      const live = el('canvas', { id: 'live' });
+      live.style.width = draw!.style.width;
+      live.style.height = draw!.style.height;
+      live.style.opacity = '0.6';
+      live.dataset.frames = '0';
+      let busy = false;
+      let frameFile = '';
+      polling = setInterval(() => {
+        if (busy) return;
+        busy = true;
+        void showLiveFrame(id, live, frameFile).then((f) => { frameFile = f; }).finally(() => { busy = false; });
+      }, 300);
+      stage.append(live);
     });
   };
+}
+
+/** Draws the run's newest live frame on `canvas` when its iteration changed; returns the frame's file name ('' while there is none). */
+async function showLiveFrame(id: string, canvas: HTMLCanvasElement, known: string): Promise<string> {
+  let file = known;
+  if (!file) {
+    const j = await api<{ entries: { name: string }[] }>(`/api/browse?path=${encodeURIComponent(`${id}/live`)}`).catch(() => undefined);
+    file = j?.entries.find((e) => e.name.endsWith('.rgba'))?.name ?? '';
+    if (!file) return '';
+  }
+  const r = await fetch(`/files/${id}/live/${encodeURIComponent(file)}`, { cache: 'no-store' });
+  if (!r.ok) return file;
+  const b = new DataView(await r.arrayBuffer());
+  if (b.byteLength < 16 || String.fromCharCode(b.getUint8(0), b.getUint8(1), b.getUint8(2), b.getUint8(3)) !== 'KLV1') return file;
+  const w = b.getUint32(4, true), h = b.getUint32(8, true), iteration = b.getUint32(12, true);
+  if (b.byteLength !== 16 + w * h * 4 || String(iteration) === canvas.dataset.iteration) return file;
+  canvas.width = w;
+  canvas.height = h;
+  canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(b.buffer, 16, w * h * 4), w, h), 0, 0);
+  canvas.dataset.iteration = String(iteration);
+  canvas.dataset.frames = String(Number(canvas.dataset.frames ?? '0') + 1);
+  return file;
 }

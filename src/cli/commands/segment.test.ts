@@ -11,6 +11,7 @@ import { checkReportInBrowser, closeReportBrowser } from '../../testing/report-b
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { writePng } from '../../io/index.js';
+import { readLiveFrame } from '../../methods/unsupervised-seg/index.js';
 
 // The CLI of the build this test belongs to (dist*/src/cli/main.js beside dist*/src/cli/commands/).
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -88,6 +89,18 @@ test('segment: a 16x12 one-channel label PNG whose id count equals --json labels
   assert.deepEqual([png.width, png.height, png.channels], [16, 12, 1]);
   assert.equal(new Set(png.ids).size, j.images[0].labels, 'distinct ids in the PNG vs --json labels');
   assert.ok(png.ids.every((v) => v < 8), 'ids are response channels (< --channels 8)');
+});
+
+test('segment --live-every: the live frame holds the last iteration and the overlay\'s pixels; the labels are those of a run without it', async () => {
+  const out = join(dir, 'run1-live');
+  const r = kensa('segment', join(dir, 'frames', 'frame1.png'), '--out', out, '--max-iterations', '3', '--channels', '8', '--min-labels', '1', '--live-every', '2', '--json', '--quiet');
+  assert.equal(r.code, 0, r.stderr);
+  const frame = readLiveFrame(readFileSync(join(out, 'live', 'frame1.rgba')), 'frame1.rgba');
+  assert.deepEqual([frame.width, frame.height, frame.iteration], [16, 12, 3]);
+  const overlay = await sharp(join(out, 'overlays', 'frame1.png')).ensureAlpha().raw().toBuffer();
+  assert.ok(Buffer.from(frame.rgba).equals(overlay), 'the final live frame is the overlay');
+  assert.ok(readFileSync(join(out, 'labels', 'frame1.png')).equals(readFileSync(join(dir, 'run1', 'labels', 'frame1.png'))), 'live frames do not change the result');
+  assert.throws(() => readLiveFrame(Buffer.from('KLV1xxxx'), 'bad.rgba'), /bad\.rgba: is not a kensa live frame/);
 });
 
 test('segment --method kmeans-colour on four flat quadrants: the label PNG is exactly those 4 regions', async () => {

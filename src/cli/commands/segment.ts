@@ -26,6 +26,7 @@ import {
   trainReference,
   writeLabelPng,
   writeOverlayPng,
+  writeLiveFrame,
   type ScribbleMask,
 } from '../../methods/unsupervised-seg/index.js';
 
@@ -49,6 +50,7 @@ export interface SegmentOptions {
   /** SGD updates per reference image. @default 1000 */ updatesPerImage: number;
   /** Side of the resized reference images. @default 224 */ referenceSize: number;
   /** Only the first N images of a folder (name order). @default all */ limit?: number;
+  /** Write live/<image>.rgba, the current labels over the image, every N iterations (0: never). @default 0 */ liveEvery: number;
   /** Skip images whose label PNG already exists in --out, and reuse a finished --reference training there. @default false */ resume: boolean;
 }
 
@@ -74,6 +76,7 @@ export const segmentCommand = defineCommand<SegmentOptions>({
     updatesPerImage: { kind: 'integer', description: 'SGD updates per reference image', default: REFERENCE_DEFAULTS.updatesPerImage, min: 1 },
     referenceSize: { kind: 'integer', description: 'reference images are resized to this square size', default: 224, min: 8 },
     limit: { kind: 'integer', description: 'only the first N images of a folder (name order)', min: 1 },
+    liveEvery: { kind: 'integer', description: 'write live/<image>.rgba (the current labels over the image) every N iterations, for kensa serve; 0 = never', default: 0, min: 0 },
     resume: { kind: 'boolean', description: 'skip images whose label PNG already exists in --out; reuse a finished --reference training there', default: false },
     shard: SHARD_SPEC,
   },
@@ -168,7 +171,9 @@ export const segmentCommand = defineCommand<SegmentOptions>({
           channels: o.channels, nConv: o.nConv, maxIterations: o.maxIterations, minLabels: o.minLabels, lr: o.lr, momentum: o.momentum,
           muSim: o.muSim, muCon, muScribble: o.muScribble, seed: o.seed, device: o.device, scribble,
           onIteration: (s) => bar.tick(1, `loss ${s.loss.toFixed(3)}, ${s.labels} labels`),
+          ...(o.liveEvery > 0 ? { liveEvery: o.liveEvery, onLabels: (it: number, l: Int32Array) => writeLiveFrame(run.path('live', `${names[i]}.rgba`), { data: l, width: input.width, height: input.height }, input.rgb, it) } : {}),
         });
+        if (o.liveEvery > 0) writeLiveFrame(run.path('live', `${names[i]}.rgba`), { data: r.labels, width: input.width, height: input.height }, input.rgb, r.iterations);
         bar.done(`${r.iterations} iterations, ${r.labelCount} labels, ${(r.ms / 1000).toFixed(1)} s`);
         labels = r.labels;
         entry = { image: images[i], iterations: r.iterations, labels: r.labelCount, ms: r.ms, stoppedEarly: r.stoppedEarly, finalLoss: r.lossHistory[r.lossHistory.length - 1] };

@@ -41,6 +41,10 @@ export interface FeatureClusteringOptions extends FeatureClusteringLossWeights {
   net?: UnsupSegNet;
   /** Called after every iteration (progress bars). @default none */
   onIteration?: (stats: IterationStats) => void;
+  /** Called every `liveEvery` iterations with the labels that iteration trained toward ([H, W], row-major). @default none */
+  onLabels?: (iteration: number, labels: Int32Array) => void;
+  /** How often onLabels is called. @default 10 */
+  liveEvery?: number;
 }
 
 /** What one iteration saw. */
@@ -136,6 +140,7 @@ export function segmentByFeatureClustering(image: FloatPlanes, options: FeatureC
       const [loss, count] = tidy(() => {
         const r = featureClusteringLoss(net.forward(x), o, scribbles);
         r.loss.backward();
+        if (options.onLabels && it % Math.max(1, options.liveEvery ?? 10) === 0) options.onLabels(it, new Int32Array(r.labels.select(0, 0).int().data() as Int32Array));
         return [r.loss.item(), countDistinct(r.labels)];
       });
       opt.step();

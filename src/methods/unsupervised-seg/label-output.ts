@@ -3,6 +3,7 @@
 import { readImage, writePng } from '../../io/index.js';
 import { blendLabels } from '../../report/figures/label-map.js';
 import { InputError } from '../../util/errors.js';
+import { writeFileAtomicSync } from '../../util/atomic-write.js';
 import type { LabelMap } from '../../metrics/label-map.js';
 
 /** Writes labels as a grey PNG holding the ids themselves. */
@@ -23,10 +24,39 @@ export async function readLabelPng(path: string): Promise<LabelMap> {
   return { data, width: img.width, height: img.height };
 }
 
-/** Writes labels in palette colours blended over the RGB image ([H, W, 3] bytes). */
-export async function writeOverlayPng(path: string, map: LabelMap, rgb: Uint8Array, alpha = 0.6): Promise<void> {
+/** Labels in palette colours blended over the RGB image ([H, W, 3] bytes), as RGBA bytes. */
+export function overlayRgba(map: LabelMap, rgb: Uint8Array, alpha = 0.6): Uint8Array {
   // ids shifted by one so that label 0 gets a colour too (the palette leaves the background uncoloured)
   const shifted = Int32Array.from(map.data, (v) => v + 1);
-  const rgba = blendLabels({ width: map.width, height: map.height, channels: 1, data: shifted }, { width: map.width, height: map.height, channels: 3, data: rgb }, { alpha, background: null });
-  await writePng(path, { width: map.width, height: map.height, channels: 4, bitDepth: 8, data: rgba });
+  return blendLabels({ width: map.width, height: map.height, channels: 1, data: shifted }, { width: map.width, height: map.height, channels: 3, data: rgb }, { alpha, background: null });
+}
+
+/** Writes labels in palette colours blended over the RGB image ([H, W, 3] bytes). */
+export async function writeOverlayPng(path: string, map: LabelMap, rgb: Uint8Array, alpha = 0.6): Promise<void> {
+  await writePng(path, { width: map.width, height: map.height, channels: 4, bitDepth: 8, data: overlayRgba(map, rgb, alpha) });
+}
+
+/**
+ * A live frame of a running segmentation (`kensa segment --live-every N`, shown by kensa serve):
+ * the magic 'KLV1', then width, height and iteration as little-endian uint32, then the overlay's
+ * RGBA bytes. Written synchronously and atomically, because the iterations run on this thread.
+ */
+export const LIVE_FRAME_MAGIC = 'KLV1';
+
+export function writeLiveFrame(path: string, map: LabelMap, rgb: Uint8Array, iteration: number): void {
+  const head = Buffer.alloc(16);
+  head.write(LIVE_FRAME_MAGIC, 0, 'latin1');
+  head.writeUInt32LE(map.width, 4);
+  head.writeUInt32LE(map.height, 8);
+  head.writeUInt32LE(iteration, 12);
+  writeFileAtomicSync(path, [head, overlayRgba(map, rgb)]);
+}
+
+/** Parses a live frame (see writeLiveFrame); `file` names it in errors. */
+export function readLiveFrame(bytes: Uint8Array, file: string): { width: number; height: number; iteration: number; rgba: Uint8Array } {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (b.length < 16 || b.toString('latin1', 0, 4) !== LIVE_FRAME_MAGIC) throw new InputError(file, 'is not a kensa live frame');
+  const width = b.readUInt32LE(4), height = b.readUInt32LE(8), iteration = b.readUInt32LE(12);
+  if (b.length !== 16 + width * height * 4) throw new InputError(file, `holds ${b.length - 16} pixel bytes, expected ${width * height * 4} for ${width}×${height}`);
+  return { width, height, iteration, rgba: b.subarray(16) };
 }
