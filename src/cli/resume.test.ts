@@ -195,6 +195,32 @@ test('segment --reference: killed after the reference training is saved, --resum
   for (const f of readdirSync(join(full, 'labels'))) assert.deepEqual(readFileSync(join(cut, 'labels', f)), readFileSync(join(full, 'labels', f)), f);
 });
 
+test('segment --reference: killed during the reference training, --resume continues after the last reference image and ends equal to an uninterrupted run', async () => {
+  const args = ['segment', join(dir, 'apply'), '--reference', join(dir, 'ref'), '--reference-size', '16', '--updates-per-image', '80', '--channels', '8', '--limit', '2'];
+  const full = join(dir, 'seg-ref-full');
+  const a = kensa([...args, '--out', full, '--json']);
+  assert.equal(a.code, 0, a.stderr);
+  // kill -9 once the first reference image's checkpoint is on disk and before the training ends
+  const cut = join(dir, 'seg-ref-cut');
+  const child = spawn(process.execPath, [MAIN, ...args, '--out', cut, '--threads', '1'], { stdio: 'ignore' });
+  const exited = new Promise<void>((res) => child.on('close', () => res()));
+  const first = join(cut, 'checkpoints', 'reference-training', 'epoch-0001.json');
+  while (!existsSync(first) && child.exitCode === null) await new Promise((ok) => setTimeout(ok, 20));
+  child.kill('SIGKILL');
+  await exited;
+  assert.ok(existsSync(first) && !existsSync(join(cut, 'checkpoints', 'reference.json')), 'killed inside the reference training, after its first checkpoint');
+  const done = listCheckpoints(join(cut, 'checkpoints', 'reference-training')).map((c) => c.epoch);
+  const b = kensa([...args, '--out', cut, '--resume', '--json']);
+  assert.equal(b.code, 0, b.stderr);
+  assert.ok(!/reuses the finished reference training/.test(b.stderr));
+  const log = readFileSync(join(cut, 'log.txt'), 'utf8');
+  assert.match(log, new RegExp(`resum\\w* .*${Math.max(...done)}`), `the log says where the training resumed (checkpoints ${done.join(', ')})`);
+  assert.deepEqual(readFileSync(join(cut, 'checkpoints', 'reference.safetensors')), readFileSync(join(full, 'checkpoints', 'reference.safetensors')), 'reference weights bit-identical');
+  const curves = (out: string): unknown => { const j = JSON.parse(readFileSync(join(out, 'checkpoints', 'reference.json'), 'utf8')) as { lossHistory: number[]; labelCountHistory: number[] }; return [j.lossHistory, j.labelCountHistory]; };
+  assert.deepEqual(curves(cut), curves(full), 'the whole loss and label curves, resumed part included');
+  for (const f of readdirSync(join(full, 'labels'))) assert.deepEqual(readFileSync(join(cut, 'labels', f)), readFileSync(join(full, 'labels', f)), f);
+});
+
 test('a garbled or truncated newest checkpoint is never loaded: resume takes the previous good one; all garbled is a one-line error', () => {
   const args = TRAINERS[4].args.map((a) => a.replace('<data>', dir));
   const straight = join(dir, 'seg-straight-4');

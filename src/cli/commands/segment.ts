@@ -30,6 +30,8 @@ import {
   type ScribbleMask,
 } from '../../methods/unsupervised-seg/index.js';
 
+import { listCheckpoints } from '../../train/checkpoint-files.js';
+
 const METHOD = 'feature-clustering';
 
 export interface SegmentOptions {
@@ -130,10 +132,11 @@ export const segmentCommand = defineCommand<SegmentOptions>({
       const planes = [];
       for (const f of refImages) planes.push((await readResized(f, o.referenceSize, o.referenceSize)).planes);
       const bar = ctx.progress({ label: 'reference training', total: refImages.length * o.updatesPerImage, unit: 'updates' });
-      const trained = trainReference(planes, {
+      // a checkpoint after each reference image (checkpoints/reference-training/); --resume continues after the last
+      const trained = await trainReference(planes, {
         channels: o.channels, nConv: o.nConv, updatesPerImage: o.updatesPerImage, lr: o.lr, momentum: o.momentum, muSim: o.muSim, muCon, seed: o.seed, device: o.device,
         onUpdate: (s) => bar.tick(1, `loss ${s.loss.toFixed(3)}, ${s.labels} labels`),
-      });
+      }, { checkpointDir: join(run.checkpointDir(), 'reference-training'), resume: o.resume && existsSync(join(run.checkpointDir(), 'reference-training')) && listCheckpoints(join(run.checkpointDir(), 'reference-training')).length > 0, reporter: { log: (m) => run.log(m), progress: () => ({ tick: () => undefined, done: () => undefined }) } });
       bar.done(`${trained.lossHistory.length} updates in ${(trained.ms / 1000).toFixed(1)} s`);
       net = trained.net;
       const weights = join(run.checkpointDir(), 'reference.safetensors');

@@ -16,10 +16,10 @@ function picture(w: number, h: number, phase: number): FloatPlanes {
   return { channels: 3, width: w, height: h, data };
 }
 
-test('reference mode: train, save, load, apply at another size gives the same labels', () => {
+test('reference mode: train, save, load, apply at another size gives the same labels', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kensa-ref-'));
   try {
-    const r = trainReference([picture(16, 16, 0), picture(16, 16, 5)], { channels: 8, updatesPerImage: 3 });
+    const r = await trainReference([picture(16, 16, 0), picture(16, 16, 5)], { channels: 8, updatesPerImage: 3 });
     assert.equal(r.lossHistory.length, 6);
     assert.ok(r.lossHistory.every(Number.isFinite));
     const path = join(dir, 'ref.safetensors');

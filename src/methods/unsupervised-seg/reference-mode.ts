@@ -4,7 +4,8 @@
 // segments unseen images at their native size, or the frames of a video, without retraining.
 // BatchNorm stays in training mode when applying, so each image is normalised by its own statistics.
 import { existsSync } from 'node:fs';
-import { keep, manualSeed, tidy } from '../../engine/index.js';
+import { keep, manualSeed, tidy, type Tensor } from '../../engine/index.js';
+import { fit, type FitReporter, type FitTask } from '../../train/fit.js';
 import { loadSafetensors } from '../../engine/safetensors.js';
 import { UnsupSegNet } from '../../models/unsup-seg-net.js';
 import { SGD } from '../../optim/index.js';
@@ -49,8 +50,14 @@ export interface ReferenceTrainResult {
   ms: number;
 }
 
-/** Trains one network on reference images (already resized, all with the same channel count). */
-export function trainReference(images: readonly FloatPlanes[], options: ReferenceTrainOptions = {}): ReferenceTrainResult {
+/**
+ * Trains one network on reference images (already resized, all with the same channel count) on
+ * the shared fit loop: one fit "epoch" is one reference image's updates, so with `checkpointDir`
+ * a checkpoint follows every image and `resume` continues after the last one (the loss and label
+ * curves travel with it). The updates draw no randomness, so a resumed training equals an
+ * uninterrupted one.
+ */
+export async function trainReference(images: readonly FloatPlanes[], options: ReferenceTrainOptions = {}, run: { checkpointDir?: string; resume?: boolean; reporter?: FitReporter } = {}): Promise<ReferenceTrainResult> {
   const started = Date.now();
   const o = { ...REFERENCE_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as typeof REFERENCE_DEFAULTS & ReferenceTrainOptions;
   if (images.length === 0) throw new InputError('reference', 'no reference images');
@@ -59,35 +66,48 @@ export function trainReference(images: readonly FloatPlanes[], options: Referenc
   const net = new UnsupSegNet({ inChannels: images[0].channels, channels: o.channels, nConv: o.nConv });
   net.to(device).train();
   const opt = new SGD(net.parameters(), { lr: o.lr, momentum: o.momentum });
-  const lossHistory: number[] = [];
-  const labelCountHistory: number[] = [];
+  let lossHistory: number[] = [];
+  let labelCountHistory: number[] = [];
   const total = o.epochs * images.length * o.updatesPerImage;
+  let x: Tensor | undefined;
+  const task: FitTask = {
+    modules: { net },
+    optimizers: { opt },
+    extraState: {
+      save: () => ({ lossHistory, labelCountHistory }),
+      load: (v) => {
+        const h = v as { lossHistory: number[]; labelCountHistory: number[] };
+        lossHistory = [...h.lossHistory];
+        labelCountHistory = [...h.labelCountHistory];
+      },
+    },
+    stepsPerEpoch: () => o.updatesPerImage,
+    beginEpoch: (unit) => {
+      x?.dispose();
+      x = keep(planesToTensor(images[unit % images.length], device));
+      net.train();
+    },
+    step: (unit) => {
+      opt.zeroGrad();
+      const [loss, labels] = tidy(() => {
+        const r = featureClusteringLoss(net.forward(x!), o);
+        r.loss.backward();
+        return [r.loss.item(), countDistinct(r.labels)];
+      });
+      opt.step();
+      lossHistory.push(loss);
+      labelCountHistory.push(labels);
+      o.onUpdate?.({ update: lossHistory.length, total, image: unit % images.length, loss, labels });
+      return { metrics: { loss, labels } };
+    },
+  };
   try {
-    for (let e = 0; e < o.epochs; e++) {
-      for (let i = 0; i < images.length; i++) {
-        const x = keep(planesToTensor(images[i], device));
-        try {
-          for (let u = 0; u < o.updatesPerImage; u++) {
-            opt.zeroGrad();
-            const [loss, labels] = tidy(() => {
-              const r = featureClusteringLoss(net.forward(x), o);
-              r.loss.backward();
-              return [r.loss.item(), countDistinct(r.labels)];
-            });
-            opt.step();
-            lossHistory.push(loss);
-            labelCountHistory.push(labels);
-            o.onUpdate?.({ update: lossHistory.length, total, image: i, loss, labels });
-          }
-        } finally {
-          x.dispose();
-        }
-      }
-    }
+    await fit(task, { epochs: o.epochs * images.length, checkpointDir: run.checkpointDir, resume: run.resume, seed: o.seed, label: 'reference image' }, run.reporter);
   } catch (err) {
     net.dispose();
     throw err;
   } finally {
+    x?.dispose();
     opt.dispose();
   }
   return { net, lossHistory, labelCountHistory, ms: Date.now() - started };
