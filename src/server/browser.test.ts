@@ -48,11 +48,13 @@ after(async () => {
 
 let reportUrl = '';
 
-test('draw a scribble, run segment, see the label overlay', { skip, timeout: 60_000 }, async () => {
+/** Opens the scribble page, loads `file`, draws one stroke of class 0 on the left and one of class 1 on the right, and starts segment with `iterations`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function scribbleAndSegment(file: string, iterations: number): Promise<any> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(server.url);
   await page.click('#nav-scribble');
-  await page.setInputFiles('#image-file', image);
+  await page.setInputFiles('#image-file', file);
   const draw = page.locator('#draw');
   await draw.waitFor();
   const box = await draw.boundingBox();
@@ -63,8 +65,14 @@ test('draw a scribble, run segment, see the label overlay', { skip, timeout: 60_
     await page.mouse.move(box.x + box.width * (x0 + 0.25), box.y + box.height * 0.7, { steps: 8 });
     await page.mouse.up();
   }
-  await page.fill('#iterations', '5');
+  await page.fill('#iterations', String(iterations));
   await page.click('#segment');
+  return page;
+}
+
+
+test('draw a scribble, run segment, see the label overlay', { skip, timeout: 60_000 }, async () => {
+  const page = await scribbleAndSegment(image, 5);
   await page.waitForSelector('#state[data-state]', { timeout: 50_000 });
   assert.equal(await page.getAttribute('#state', 'data-state'), 'done', await page.textContent('#log'));
   await page.waitForSelector('#overlay', { timeout: 10_000 });
@@ -75,22 +83,7 @@ test('draw a scribble, run segment, see the label overlay', { skip, timeout: 60_
 });
 
 test('scribble segmentation updates live: frames of the running iterations appear before the final overlay', { skip, timeout: 90_000 }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(server.url);
-  await page.click('#nav-scribble');
-  await page.setInputFiles('#image-file', noisy);
-  const draw = page.locator('#draw');
-  await draw.waitFor();
-  const box = await draw.boundingBox();
-  for (const [cls, x0] of [[0, 0.1], [1, 0.6]] as const) {
-    await page.click(`#class-${cls}`);
-    await page.mouse.move(box.x + box.width * x0, box.y + box.height * 0.3);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * (x0 + 0.25), box.y + box.height * 0.7, { steps: 8 });
-    await page.mouse.up();
-  }
-  await page.fill('#iterations', '400');
-  await page.click('#segment');
+  const page = await scribbleAndSegment(noisy, 400);
   // two different live frames drawn: the view changed while the run iterated
   // (polled from here: the page's CSP forbids the string evaluation waitForFunction needs)
   await page.waitForSelector('#live[data-iteration]', { timeout: 60_000 });
