@@ -2,11 +2,10 @@
 // were read and normalised) beside the fit loop's checkpoints; loading rebuilds the network with
 // its best (or last) weights and a preprocessing function that prepares a new image exactly as the
 // training images were prepared.
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileImage, prepareImage, type ImageSetOptions, type ImageTensorLike } from '../../data/index.js';
 import { loadWeights } from '../../train/index.js';
-import { writeFileAtomic } from '../../util/atomic-write.js';
+import { readRunMeta, writeRunMeta, type RunMetaSpec } from '../../util/run-meta.js';
 import { InputError } from '../../util/errors.js';
 import { buildBackbone, type BackboneConfig, type ClassifierNet } from './backbones.js';
 
@@ -43,21 +42,14 @@ export interface LoadedClassifier {
   dispose(): void;
 }
 
+const CLASSIFIER_META: RunMetaSpec = { file: CLASSIFIER_FILE, format: CLASSIFIER_FORMAT, kind: 'classifier', command: 'kensa classify train' };
+
 export async function saveClassifierMeta(runDir: string, meta: Omit<StoredClassifier, 'format'>): Promise<void> {
-  await writeFileAtomic(join(runDir, CLASSIFIER_FILE), `${JSON.stringify({ format: CLASSIFIER_FORMAT, ...meta }, null, 2)}\n`);
+  await writeRunMeta(runDir, CLASSIFIER_META, meta);
 }
 
 export function readClassifierMeta(runDir: string): StoredClassifier {
-  const path = join(runDir, CLASSIFIER_FILE);
-  if (!existsSync(path)) throw new InputError(runDir, `is not a classifier run (no ${CLASSIFIER_FILE}; train one with kensa classify train)`);
-  let meta: StoredClassifier;
-  try {
-    meta = JSON.parse(readFileSync(path, 'utf8')) as StoredClassifier;
-  } catch (e) {
-    throw new InputError(path, `not valid JSON (${(e as Error).message})`);
-  }
-  if (meta.format !== CLASSIFIER_FORMAT) throw new InputError(path, `format is '${String(meta.format)}', expected '${CLASSIFIER_FORMAT}'`);
-  return meta;
+  return readRunMeta<StoredClassifier>(runDir, CLASSIFIER_META);
 }
 
 /** Rebuilds the network of a classifier run with its 'best' (default) or 'last' weights. */

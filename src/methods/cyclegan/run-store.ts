@@ -1,13 +1,14 @@
 // A trained CycleGAN on disk: `cyclegan.json` (domains, networks, how images were read) and
 // `split.json` (groups per split) in the run folder, beside the fit loop's checkpoints. Loading
 // rebuilds both generators with the best (= last) weights and offers translation of [0, 1] images.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Tensor } from '../../engine/index.js';
 import type { ImageSetOptions } from '../../data/index.js';
 import { CycleGanGenerator } from '../../models/index.js';
 import { loadWeights } from '../../train/index.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { readJsonFile, readRunMeta, writeRunMeta, type RunMetaSpec } from '../../util/run-meta.js';
 import { InputError } from '../../util/errors.js';
 import type { GroupSplit } from './domains.js';
 import type { CycleGanNetConfig, CycleGanTrainOptions } from './trainer.js';
@@ -29,32 +30,23 @@ export interface StoredCycleGan {
   train: CycleGanTrainOptions;
 }
 
+const CYCLEGAN_META: RunMetaSpec = { file: CYCLEGAN_FILE, format: CYCLEGAN_FORMAT, kind: 'CycleGAN', command: 'kensa cyclegan train' };
+
 export async function saveCycleGanRun(runDir: string, meta: Omit<StoredCycleGan, 'format'>, split: GroupSplit): Promise<void> {
   await writeFileAtomic(join(runDir, SPLIT_FILE), `${JSON.stringify(split, null, 2)}\n`);
-  await writeFileAtomic(join(runDir, CYCLEGAN_FILE), `${JSON.stringify({ format: CYCLEGAN_FORMAT, ...meta }, null, 2)}\n`);
-}
-
-function readJson<T>(path: string): T {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
-  } catch (e) {
-    throw new InputError(path, `not valid JSON (${(e as Error).message})`);
-  }
+  await writeRunMeta(runDir, CYCLEGAN_META, meta);
 }
 
 export function readCycleGanMeta(runDir: string): StoredCycleGan {
-  const path = join(runDir, CYCLEGAN_FILE);
-  if (!existsSync(path)) throw new InputError(runDir, `is not a CycleGAN run (no ${CYCLEGAN_FILE}; train one with kensa cyclegan train)`);
-  const meta = readJson<StoredCycleGan>(path);
-  if (meta.format !== CYCLEGAN_FORMAT) throw new InputError(path, `format is '${String(meta.format)}', expected '${CYCLEGAN_FORMAT}'`);
-  if (!meta.nets?.generator || !meta.domains?.a || !meta.domains?.b || !meta.image) throw new InputError(path, 'lacks domains, nets or image options');
+  const meta = readRunMeta<StoredCycleGan>(runDir, CYCLEGAN_META);
+  if (!meta.nets?.generator || !meta.domains?.a || !meta.domains?.b || !meta.image) throw new InputError(join(runDir, CYCLEGAN_FILE), 'lacks domains, nets or image options');
   return meta;
 }
 
 export function readSplit(runDir: string): GroupSplit {
   const path = join(runDir, SPLIT_FILE);
   if (!existsSync(path)) throw new InputError(runDir, `has no ${SPLIT_FILE}`);
-  const s = readJson<GroupSplit>(path);
+  const s = readJsonFile<GroupSplit>(path);
   if (!Array.isArray(s.train) || !Array.isArray(s.val) || !Array.isArray(s.test)) throw new InputError(path, 'expected {train, val, test} group lists');
   return s;
 }

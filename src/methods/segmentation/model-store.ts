@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UNet, type UNetOptions } from '../../models/index.js';
 import { loadWeights } from '../../train/index.js';
-import { writeFileAtomic } from '../../util/atomic-write.js';
+import { readRunMeta, writeRunMeta, type RunMetaSpec } from '../../util/run-meta.js';
 import { InputError, OptionError } from '../../util/errors.js';
 import type { Blend } from './sliding-window.js';
 import type { PixelNorm } from './seg-data.js';
@@ -32,21 +32,14 @@ export interface StoredSegmenter {
   blend: Blend;
 }
 
+const SEGMENTER_META: RunMetaSpec = { file: SEGMENTER_FILE, format: SEGMENTER_FORMAT, kind: 'segmentation', command: 'kensa segment-train' };
+
 export async function saveSegmenterMeta(runDir: string, meta: Omit<StoredSegmenter, 'format'>): Promise<void> {
-  await writeFileAtomic(join(runDir, SEGMENTER_FILE), `${JSON.stringify({ format: SEGMENTER_FORMAT, ...meta }, null, 2)}\n`);
+  await writeRunMeta(runDir, SEGMENTER_META, meta);
 }
 
 export function readSegmenterMeta(runDir: string): StoredSegmenter {
-  const path = join(runDir, SEGMENTER_FILE);
-  if (!existsSync(path)) throw new InputError(runDir, `is not a segmentation run (no ${SEGMENTER_FILE}; train one with kensa segment-train)`);
-  let meta: StoredSegmenter;
-  try {
-    meta = JSON.parse(readFileSync(path, 'utf8')) as StoredSegmenter;
-  } catch (e) {
-    throw new InputError(path, `not valid JSON (${(e as Error).message})`);
-  }
-  if (meta.format !== SEGMENTER_FORMAT) throw new InputError(path, `format is '${String(meta.format)}', expected '${SEGMENTER_FORMAT}'`);
-  return meta;
+  return readRunMeta<StoredSegmenter>(runDir, SEGMENTER_META);
 }
 
 export interface LoadedSegmenter {

@@ -1,12 +1,10 @@
 // A landmark-pretraining run on disk: landmark-model.json in the run folder (network, landmark
 // classes, how patches were cut and normalised, the subject split, the data folder) beside the fit
 // loop's checkpoints; loading rebuilds the network with its best or last weights.
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Patch25dOptions } from '../../data/patch-25d.js';
 import { loadWeights } from '../../train/index.js';
-import { writeFileAtomic } from '../../util/atomic-write.js';
-import { InputError } from '../../util/errors.js';
+import { readRunMeta, writeRunMeta, type RunMetaSpec } from '../../util/run-meta.js';
 import { buildBackbone, type BackboneConfig, type ClassifierNet } from '../classify/backbones.js';
 import type { LandmarkClass, LandmarkPoint } from './landmarks.js';
 import type { NegativeMask } from './negatives.js';
@@ -39,21 +37,14 @@ export interface StoredLandmarkModel {
   seed: number;
 }
 
+const LANDMARK_META: RunMetaSpec = { file: LANDMARK_MODEL_FILE, format: LANDMARK_MODEL_FORMAT, kind: 'landmark-pretraining', command: 'kensa transfer pretrain' };
+
 export async function saveLandmarkModel(runDir: string, meta: Omit<StoredLandmarkModel, 'format'>): Promise<void> {
-  await writeFileAtomic(join(runDir, LANDMARK_MODEL_FILE), `${JSON.stringify({ format: LANDMARK_MODEL_FORMAT, ...meta }, null, 2)}\n`);
+  await writeRunMeta(runDir, LANDMARK_META, meta);
 }
 
 export function readLandmarkModel(runDir: string): StoredLandmarkModel {
-  const path = join(runDir, LANDMARK_MODEL_FILE);
-  if (!existsSync(path)) throw new InputError(runDir, `is not a landmark-pretraining run (no ${LANDMARK_MODEL_FILE}; train one with kensa transfer pretrain)`);
-  let meta: StoredLandmarkModel;
-  try {
-    meta = JSON.parse(readFileSync(path, 'utf8')) as StoredLandmarkModel;
-  } catch (e) {
-    throw new InputError(path, `not valid JSON (${(e as Error).message.split('\n')[0]})`);
-  }
-  if (meta.format !== LANDMARK_MODEL_FORMAT) throw new InputError(path, `format is '${String(meta.format)}', expected '${LANDMARK_MODEL_FORMAT}'`);
-  return meta;
+  return readRunMeta<StoredLandmarkModel>(runDir, LANDMARK_META);
 }
 
 /** The run's network with its 'best' (default) or 'last' weights, in eval mode. */
