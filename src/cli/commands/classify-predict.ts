@@ -9,6 +9,7 @@ import { argmaxRows, predictProbabilities } from '../../methods/classify/trainer
 import { InputError, OptionError } from '../../util/errors.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { GALLERY_LIMIT, writePreview, type ReportSummary } from '../../report/summary.js';
+import { intensityRange, to8bit } from '../../report/raster.js';
 import { SHARD_SPEC, parseShard, shardFiles } from '../../distributed/shard.js';
 
 export interface ClassifyPredictOptions {
@@ -30,16 +31,9 @@ export interface FilePrediction {
 
 /** An 8-bit copy of a [C, H, W] float image (first channel, min-max scaled) for the report's gallery. */
 function previewOf(img: ImageTensorLike): { data: Uint8Array; width: number; height: number; channels: 1 } {
-  const n = img.width * img.height;
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    lo = Math.min(lo, img.data[i]);
-    hi = Math.max(hi, img.data[i]);
-  }
-  const k = hi > lo ? 255 / (hi - lo) : 0;
-  const data = new Uint8Array(n);
-  for (let i = 0; i < n; i++) data[i] = Math.round((img.data[i] - lo) * k);
-  return { data, width: img.width, height: img.height, channels: 1 };
+  const first = img.data.subarray(0, img.width * img.height);
+  const [lo, hi] = intensityRange({ width: img.width, height: img.height, channels: 1, data: first });
+  return { data: Uint8Array.from(first, (v) => to8bit(v, lo, hi)), width: img.width, height: img.height, channels: 1 };
 }
 
 export const classifyPredictCommand = defineCommand<ClassifyPredictOptions>({
