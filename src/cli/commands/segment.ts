@@ -133,10 +133,11 @@ export const segmentCommand = defineCommand<SegmentOptions>({
       for (const f of refImages) planes.push((await readResized(f, o.referenceSize, o.referenceSize)).planes);
       const bar = ctx.progress({ label: 'reference training', total: refImages.length * o.updatesPerImage, unit: 'updates' });
       // a checkpoint after each reference image (checkpoints/reference-training/); --resume continues after the last
+      const refTraining = join(run.checkpointDir(), 'reference-training');
       const trained = await trainReference(planes, {
         channels: o.channels, nConv: o.nConv, updatesPerImage: o.updatesPerImage, lr: o.lr, momentum: o.momentum, muSim: o.muSim, muCon, seed: o.seed, device: o.device,
         onUpdate: (s) => bar.tick(1, `loss ${s.loss.toFixed(3)}, ${s.labels} labels`),
-      }, { checkpointDir: join(run.checkpointDir(), 'reference-training'), resume: o.resume && existsSync(join(run.checkpointDir(), 'reference-training')) && listCheckpoints(join(run.checkpointDir(), 'reference-training')).length > 0, reporter: { log: (m) => run.log(m), progress: () => ({ tick: () => undefined, done: () => undefined }) } });
+      }, { checkpointDir: refTraining, resume: o.resume && listCheckpoints(refTraining).length > 0, reporter: { log: (m) => run.log(m), progress: () => ({ tick: () => undefined, done: () => undefined }) } });
       bar.done(`${trained.lossHistory.length} updates in ${(trained.ms / 1000).toFixed(1)} s`);
       net = trained.net;
       const weights = join(run.checkpointDir(), 'reference.safetensors');
@@ -170,13 +171,14 @@ export const segmentCommand = defineCommand<SegmentOptions>({
         entry = { image: images[i], iterations: 0, labels: r.labelCount, ms: r.ms };
       } else {
         const bar = ctx.progress({ label, total: o.maxIterations, unit: 'iterations' });
+        const livePath = run.path('live', `${names[i]}.rgba`);
         const r = segmentByFeatureClustering(input.planes, {
           channels: o.channels, nConv: o.nConv, maxIterations: o.maxIterations, minLabels: o.minLabels, lr: o.lr, momentum: o.momentum,
           muSim: o.muSim, muCon, muScribble: o.muScribble, seed: o.seed, device: o.device, scribble,
           onIteration: (s) => bar.tick(1, `loss ${s.loss.toFixed(3)}, ${s.labels} labels`),
-          ...(o.liveEvery > 0 ? { liveEvery: o.liveEvery, onLabels: (it: number, l: Int32Array) => writeLiveFrame(run.path('live', `${names[i]}.rgba`), { data: l, width: input.width, height: input.height }, input.rgb, it) } : {}),
+          ...(o.liveEvery > 0 ? { liveEvery: o.liveEvery, onLabels: (it: number, l: Int32Array) => writeLiveFrame(livePath, { data: l, width: input.width, height: input.height }, input.rgb, it) } : {}),
         });
-        if (o.liveEvery > 0) writeLiveFrame(run.path('live', `${names[i]}.rgba`), { data: r.labels, width: input.width, height: input.height }, input.rgb, r.iterations);
+        if (o.liveEvery > 0) writeLiveFrame(livePath, { data: r.labels, width: input.width, height: input.height }, input.rgb, r.iterations);
         bar.done(`${r.iterations} iterations, ${r.labelCount} labels, ${(r.ms / 1000).toFixed(1)} s`);
         labels = r.labels;
         entry = { image: images[i], iterations: r.iterations, labels: r.labelCount, ms: r.ms, stoppedEarly: r.stoppedEarly, finalLoss: r.lossHistory[r.lossHistory.length - 1] };
