@@ -93,7 +93,9 @@ test('scribble segmentation updates live: frames of the running iterations appea
   await page.waitForSelector('#state[data-state]', { timeout: 80_000 });
   assert.equal(await page.getAttribute('#state', 'data-state'), 'done', await page.textContent('#log'));
   await page.waitForSelector('#overlay', { timeout: 10_000 });
-  const iterations = Number((await page.textContent('#log'))?.match(/(\d+) iterations/)?.[1] ?? NaN);
+  // the closing line "<image> <done>/<max> in <t>  <n> iterations, <k> labels, <s> s"; progress lines
+  // before it print a rate ("3.00 iterations/s") that a looser pattern would read as 0 iterations
+  const iterations = Number((await page.textContent('#log'))?.match(/(\d+) iterations, \d+ labels/)?.[1] ?? NaN);
   assert.ok(first > 0 && first <= iterations, `a live frame at iteration ${first} of ${iterations}`);
   const w = await page.$eval('#live', (c: { width: number }) => c.width);
   assert.equal(w, 96, 'live frames come at the image size');
