@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import { defineCommand } from '../command.js';
 import { fileItems, imageSetFiles } from '../../data/index.js';
 import { writePng } from '../../io/index.js';
-import { CAM_METHOD_NAMES, camMethod, defaultCamLayer, findLayer, FAITHFULNESS_BASELINES, type FaithfulnessBaseline } from '../../methods/cam/index.js';
+import { CAM_CHOICES, camMethod, defaultCamLayer, findLayer, FAITHFULNESS_BASELINES, type FaithfulnessBaseline } from '../../methods/cam/index.js';
 import { camInputs, meanScores, resolveTargetClass, type CamImageResult, type CamInput } from '../../methods/cam/cam-images.js';
 import { loadClassifierRun, type LoadedClassifier } from '../../methods/classify/model-store.js';
 import { blendHeatmap } from '../../report/figures/heatmap-overlay.js';
@@ -75,7 +75,7 @@ export const camCommand = defineCommand<CamCommandOptions>({
   writesRun: true,
   options: {
     model: { kind: 'string', description: 'classifier run folder (from classify train)', required: true, placeholder: 'RUN' },
-    method: { kind: 'string', description: `CAM methods, comma-separated, or 'all' (${CAM_METHOD_NAMES.join(', ')})`, default: 'gradcam' },
+    method: { kind: 'string', description: `CAM methods, comma-separated, or 'all' (${CAM_CHOICES.join(', ')}; 'random' is the uninformed control, and 'all' includes it)`, default: 'gradcam' },
     layer: { kind: 'string', description: "layer(s) whose maps are averaged, comma-separated module paths ('' = the last conv block)", default: '' },
     target: { kind: 'string', description: "class to explain, by name or index ('' = each image's predicted class)", default: '' },
     weights: { kind: 'string', description: 'which checkpoint', default: 'best', choices: ['best', 'last'] },
@@ -87,9 +87,9 @@ export const camCommand = defineCommand<CamCommandOptions>({
     show: { kind: 'integer', description: 'inputs shown in the report grid', default: 12, min: 0, max: 200 },
   },
   async run(o, args, ctx) {
-    const names = o.method === 'all' ? [...CAM_METHOD_NAMES] : o.method.split(',').map((m) => m.trim()).filter(Boolean);
+    const names = o.method === 'all' ? [...CAM_CHOICES] : o.method.split(',').map((m) => m.trim()).filter(Boolean);
     if (names.length === 0) throw new OptionError('--method', 'give at least one method');
-    for (const m of names) if (!CAM_METHOD_NAMES.includes(m)) throw new OptionError('--method', `unknown CAM method '${m}' (one of ${CAM_METHOD_NAMES.join(', ')}, or all)`);
+    for (const m of names) if (!CAM_CHOICES.includes(m)) throw new OptionError('--method', `unknown CAM method '${m}' (one of ${CAM_CHOICES.join(', ')}, or all)`);
     const methods = names.map(camMethod);
     const files = await listFiles(args);
     const model = loadClassifierRun(o.model, o.weights as 'best' | 'last');

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { RunFolder } from '../run-folder.js';
 import { defineCommand } from '../command.js';
 import { loadImageSet, subsetImageSet } from '../../data/index.js';
-import { CAM_METHOD_NAMES, defaultCamLayer } from '../../methods/cam/index.js';
+import { CAM_CHOICES, defaultCamLayer } from '../../methods/cam/index.js';
 import { loadClassifierRun } from '../../methods/classify/model-store.js';
 import { loadCycleGanRun } from '../../methods/cyclegan/index.js';
 import { explainSet, meanAgreement, type ExplainResult } from '../../methods/explain/explain.js';
@@ -43,7 +43,7 @@ export const explainCommand = defineCommand<ExplainCommandOptions>({
     cyclegan: { kind: 'string', description: 'CycleGAN run (kensa cyclegan train) between two of its classes', required: true, placeholder: 'RUN' },
     data: { kind: 'string', description: 'class-per-folder root (2-D images or NIfTI volumes)', required: true, placeholder: 'DIR' },
     split: { kind: 'string', description: "'auto': subjects in the test split of both runs (on their own training root), every image of another folder", default: 'auto', choices: ['auto', 'all', 'classifier-test', 'cyclegan-test'] },
-    methods: { kind: 'string', description: `CAM methods, comma-separated (${CAM_METHOD_NAMES.join(', ')})`, default: 'gradcam,gradcam++,layercam' },
+    methods: { kind: 'string', description: `CAM methods, comma-separated (${CAM_CHOICES.join(', ')}; 'random' is the uninformed control)`, default: 'gradcam,gradcam++,layercam' },
     layer: { kind: 'string', description: "classifier layer(s) for the CAMs, comma-separated ('' = the last conv block)", default: '' },
     topFraction: { kind: 'number', description: 'fraction of head pixels in the top-set overlap', default: 0.1, min: 0.001, max: 1 },
     smooth: { kind: 'number', description: 'σ in pixels of a Gaussian smoothing |difference| before it is compared with the CAMs (coarse maps upsampled); 0 = raw pixels', default: 2, min: 0 },
@@ -51,7 +51,7 @@ export const explainCommand = defineCommand<ExplainCommandOptions>({
   },
   async run(o, _args, ctx) {
     const methods = o.methods.split(',').map((m) => m.trim()).filter(Boolean);
-    for (const m of methods) if (!CAM_METHOD_NAMES.includes(m)) throw new OptionError('--methods', `unknown CAM method '${m}' (one of ${CAM_METHOD_NAMES.join(', ')})`);
+    for (const m of methods) if (!CAM_CHOICES.includes(m)) throw new OptionError('--methods', `unknown CAM method '${m}' (one of ${CAM_CHOICES.join(', ')})`);
     const model = loadClassifierRun(o.classifier);
     const gan = loadCycleGanRun(o.cyclegan, { device: o.device });
     try {

@@ -13,6 +13,7 @@ import { Rng } from '../../data/rng.js';
 import { computeCam } from './cam.js';
 import { defaultCamLayer } from './default-layer.js';
 import { CAM_METHODS } from './registry.js';
+import { RandomMap } from './random-map.js';
 import { deletionInsertion } from './faithfulness.js';
 
 const S = 24;
@@ -86,6 +87,13 @@ test('trained MiniVgg: CAMs point at the object and deletion hurts more than for
     assert.ok(control < 0.4, `random-map control hits ${control}`);
     const randomAuc = deletionInsertion(net, t.x, random, t.labels, { baseline: 'blur' });
     const meanDel = (c: { deletionAuc: number }[]): number => c.reduce((a, b) => a + b.deletionAuc, 0) / c.length;
+    // the registered control (random at the layer's resolution, through the CAM pipeline) is as blind
+    const control2 = tidy(() => {
+      const { maps } = computeCam(net, t.x, { method: new RandomMap(), layers: layer, target: t.labels });
+      return { hits: hits(maps), deletion: meanDel(deletionInsertion(net, t.x, maps, t.labels, { baseline: 'blur' })) };
+    });
+    tc.diagnostic(`registered random control: pointing ${control2.hits.toFixed(2)}, deletion AUC ${control2.deletion.toFixed(3)}`);
+    assert.ok(control2.hits < 0.4, `registered random control hits ${control2.hits}`);
     for (const m of CAM_METHODS) {
       tidy(() => {
         const { maps } = computeCam(net, t.x, { method: m, layers: layer, target: t.labels });
@@ -94,6 +102,7 @@ test('trained MiniVgg: CAMs point at the object and deletion hurts more than for
         const del = meanDel(deletionInsertion(net, t.x, maps, t.labels, { baseline: 'blur' }));
         tc.diagnostic(`${m.name}: pointing ${h.toFixed(2)} (random ${control.toFixed(2)}), deletion AUC ${del.toFixed(3)} (random ${meanDel(randomAuc).toFixed(3)})`);
         assert.ok(del < meanDel(randomAuc) - 0.1, `${m.name}: deletion AUC ${del} vs random map ${meanDel(randomAuc)}`);
+        assert.ok(del < control2.deletion - 0.1, `${m.name}: deletion AUC ${del} vs the registered random control ${control2.deletion}`);
       });
     }
     random.dispose();

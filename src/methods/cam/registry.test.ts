@@ -7,7 +7,8 @@ import { MiniVgg, ResNet } from '../../models/index.js';
 import { Sequential, Conv2d, ReLU, AdaptiveAvgPool2d, Flatten, Linear } from '../../nn/index.js';
 import { computeCam } from './cam.js';
 import { defaultCamLayer } from './default-layer.js';
-import { CAM_METHODS, CAM_METHOD_NAMES, camMethod } from './registry.js';
+import { CAM_METHODS, CAM_METHOD_NAMES, CAM_CONTROLS, CAM_CHOICES, camMethod } from './registry.js';
+import { RandomMap } from './random-map.js';
 
 test('registry: unique names, each resolves to itself, and every method says what it needs', () => {
   assert.equal(new Set(CAM_METHOD_NAMES).size, CAM_METHODS.length);
@@ -15,6 +16,38 @@ test('registry: unique names, each resolves to itself, and every method says wha
   for (const m of CAM_METHODS) {
     assert.equal(camMethod(m.name), m);
     assert.ok(m.title.length > 0 && /^(arXiv:|doi:)/.test(m.reference), m.name);
+  }
+  assert.deepEqual(CAM_CHOICES, [...CAM_METHOD_NAMES, 'random']);
+  assert.equal(camMethod('random'), CAM_CONTROLS[0]);
+  assert.throws(() => camMethod('grad-cam'), /unknown CAM method 'grad-cam' \(choose from gradcam, .*, random\)/);
+});
+
+test('random control: a map per image seeded by its content (same in any batch), blind to the network', () => {
+  manualSeed(3);
+  const a = new MiniVgg({ inChannels: 1, inputSize: 16, widths: [4, 8], denseWidth: 0, numClasses: 2 });
+  const b = new MiniVgg({ inChannels: 1, inputSize: 16, widths: [4, 8], denseWidth: 0, numClasses: 2 });
+  const x = randn([3, 1, 16, 16]);
+  const before = liveTensors();
+  try {
+    tidy(() => {
+      const m = new RandomMap();
+      const layers = [defaultCamLayer(a)];
+      const all = computeCam(a, x, { method: m, layers }).maps;
+      const other = computeCam(b, x, { method: m, layers }).maps; // other weights, same images
+      const last = computeCam(a, x.narrow(0, 2, 1), { method: m, layers }).maps; // image 2 alone
+      assert.deepEqual(Array.from(other.data() as Float32Array), Array.from(all.data() as Float32Array), 'the network does not matter');
+      assert.deepEqual(Array.from(last.data() as Float32Array), Array.from(all.select(0, 2).data() as Float32Array), 'the batch does not matter');
+      const d = all.data() as Float32Array;
+      const n = 16 * 16;
+      let same = 0;
+      for (let p = 0; p < n; p++) if (d[p] === d[n + p]) same++;
+      assert.ok(same < n / 4, `two images share ${same} of ${n} values`);
+    });
+    assert.equal(liveTensors(), before, 'no tensor leaks');
+  } finally {
+    x.dispose();
+    a.dispose();
+    b.dispose();
   }
 });
 
@@ -42,7 +75,7 @@ const NETS = [
 ];
 
 for (const spec of NETS) {
-  for (const m of CAM_METHODS) {
+  for (const m of [...CAM_METHODS, ...CAM_CONTROLS]) {
     test(`contract: ${m.name} on ${spec.name} (default layer, and two layers)`, () => {
       manualSeed(1);
       const net = spec.make();
