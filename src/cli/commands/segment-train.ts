@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineCommand, type OptionSpecs } from '../command.js';
 import { manualSeed } from '../../engine/index.js';
-import { fileNumber, splitItems, type PairItem } from '../../data/index.js';
+import type { PairItem } from '../../data/index.js';
 import { readImageHeader } from '../../io/index.js';
 import { UNet } from '../../models/index.js';
 import { SEG_LOSSES, type SegLoss } from '../../methods/segmentation/losses.js';
@@ -14,6 +14,7 @@ import { formatMaskValues, parseMaskValues } from '../../methods/segmentation/ma
 import { readSegmenterMeta, saveSegmenterMeta, SEGMENTER_FILE } from '../../methods/segmentation/model-store.js';
 import { classDices, predictImage, segmentationDice } from '../../methods/segmentation/predict.js';
 import { pixelStats, readSamples, scanMasks, segmentationPairs, type PixelNorm, type SegSample } from '../../methods/segmentation/seg-data.js';
+import { SEG_STRATIFY, foregroundImages, splitPairs, type SegStratify } from '../../methods/segmentation/seg-split.js';
 import { BLENDS, type Blend } from '../../methods/segmentation/sliding-window.js';
 import { SEG_AUGMENTATIONS, segmentationTask, type SegAugmentation } from '../../methods/segmentation/trainer.js';
 import { lineCurves } from '../../report/figures/line-curves.js';
@@ -62,21 +63,12 @@ export interface SegmentTrainOptions extends SegMaskCliOptions {
   /** @default 0.2 */ valFraction: number;
   /** @default 0.2 */ testFraction: number;
   /** 'contiguous' (file-number order) or 'random'. @default 'contiguous' */ split: string;
+  /** 'none', or 'foreground': images with and without foreground split by the fractions each on its own. @default 'none' */ stratify: string;
   /** Validation sliding window. @default 256 */ window: number;
   /** @default 0.5 */ overlap: number;
   /** @default 'gaussian' */ blend: string;
   /** Epoch checkpoints kept besides the best. @default 2 */ keepCheckpoints: number;
   /** @default false */ resume: boolean;
-}
-
-/** Train/val/test pairs: contiguous blocks in file-number order (name order for files without numbers), or shuffled under the seed. */
-export function splitPairs(pairs: PairItem[], fractions: [number, number, number], contiguous: boolean, seed: number): { train: PairItem[]; val: PairItem[]; test: PairItem[] } {
-  const numbers = pairs.map((p) => fileNumber(p.image));
-  const byNumber = numbers.every((n) => n !== undefined);
-  const index = new Map(pairs.map((p, i) => [p, i]));
-  const orderBy = contiguous ? (p: PairItem): number => (byNumber ? numbers[index.get(p)!]! : index.get(p)!) : undefined;
-  const s = splitItems(pairs, { fractions, seed, orderBy });
-  return { train: s.train, val: s.val, test: s.test };
 }
 
 export const segmentTrainCommand = defineCommand<SegmentTrainOptions>({
@@ -104,6 +96,7 @@ export const segmentTrainCommand = defineCommand<SegmentTrainOptions>({
     valFraction: { kind: 'number', description: 'fraction of the images for validation', default: 0.2, min: 0, max: 0.9 },
     testFraction: { kind: 'number', description: 'fraction of the images held apart for testing', default: 0.2, min: 0, max: 0.9 },
     split: { kind: 'string', description: "'contiguous': train | val | test are consecutive blocks in file-number order (neighbouring slices look alike); 'random': shuffled under --seed", default: 'contiguous', choices: ['contiguous', 'random'] },
+    stratify: { kind: 'string', description: "'foreground': the images whose mask holds foreground and those whose mask holds none are split by the fractions each on its own (contiguous within each when --split contiguous), so val and test show the structure when only some images do; 'none': one sequence", default: 'none', choices: SEG_STRATIFY },
     window: { kind: 'integer', description: 'sliding-window side for validation and test (a multiple of 2^(depth-1))', default: 256, min: 8 },
     overlap: { kind: 'number', description: 'overlap of neighbouring windows, fraction of the window', default: 0.5, min: 0, max: 0.95 },
     blend: { kind: 'string', description: 'window blending: gaussian (σ = window/8) or uniform', default: 'gaussian', choices: BLENDS },
@@ -127,7 +120,7 @@ export const segmentTrainCommand = defineCommand<SegmentTrainOptions>({
       const h = await readImageHeader(p.image);
       if (h.width < o.patchSize || h.height < o.patchSize) throw new OptionError('--patch-size', `${o.patchSize} is larger than ${p.image} (${h.width}x${h.height})`);
     }
-    const split = splitPairs(pairs, [trainFraction, o.valFraction, o.testFraction], o.split === 'contiguous', o.seed);
+    const split = splitPairs(pairs, { fractions: [trainFraction, o.valFraction, o.testFraction], contiguous: o.split === 'contiguous', seed: o.seed, stratify: o.stratify as SegStratify, classCounts: counts });
     if (split.train.length === 0) throw new OptionError('--val-fraction', `${pairs.length} image(s) leave none for training`);
     if (o.valFraction > 0 && split.val.length === 0) throw new OptionError('--val-fraction', `${pairs.length} image(s) leave none for validation (use --val-fraction 0 to train without)`);
     if (o.resume) {
@@ -145,7 +138,7 @@ export const segmentTrainCommand = defineCommand<SegmentTrainOptions>({
       const total = c.reduce((a, x) => a + x.reduce((s, v) => s + v, 0), 0);
       return total ? c.reduce((a, x) => a + x.slice(1).reduce((s, v) => s + v, 0), 0) / total : 0;
     };
-    ctx.log(`segment-train: ${split.train.length} training, ${split.val.length} validation, ${split.test.length} test images; foreground share ${(fg(split.train) * 100).toFixed(1)} % (train); ${o.patchesPerImage} patches of ${o.patchSize}² per image per epoch`);
+    ctx.log(`segment-train: ${split.train.length} training, ${split.val.length} validation, ${split.test.length} test images; foreground share ${(fg(split.train) * 100).toFixed(1)} % (train); images with foreground ${foregroundImages(split.train, pairs, counts)} / ${foregroundImages(split.val, pairs, counts)} / ${foregroundImages(split.test, pairs, counts)} (train / val / test); ${o.patchesPerImage} patches of ${o.patchSize}² per image per epoch`);
     await run.writeJson('split.json', { train: split.train.map((p) => p.image), val: split.val.map((p) => p.image), test: split.test.map((p) => p.image) });
     const widths = Array.from({ length: o.depth }, (_, i) => o.width * 2 ** i);
     const unetOptions = { inChannels, outChannels: o.classes === 2 ? 1 : o.classes, widths, batchNorm: o.batchNorm };
