@@ -54,6 +54,7 @@ export interface SegmentTrainOptions extends SegMaskCliOptions {
   /** @default true */ batchNorm: boolean;
   /** @default 128 */ patchSize: number;
   /** @default 8 */ patchesPerImage: number;
+  /** Share of the patches centred on a foreground pixel. @default 0 */ foregroundPatches: number;
   /** @default 4 */ batchSize: number;
   /** @default 20 */ epochs: number;
   /** @default 0.001 */ lr: number;
@@ -87,6 +88,7 @@ export const segmentTrainCommand = defineCommand<SegmentTrainOptions>({
     batchNorm: { kind: 'boolean', description: 'batch norm after each convolution', default: true },
     patchSize: { kind: 'integer', description: 'side of the random training patches', default: 128, min: 8 },
     patchesPerImage: { kind: 'integer', description: 'patches drawn from each training image per epoch', default: 8, min: 1 },
+    foregroundPatches: { kind: 'number', description: 'share of the training patches centred on a randomly chosen foreground pixel of the mask (the rest placed uniformly; for sparse structures)', default: 0, min: 0, max: 1 },
     batchSize: { kind: 'integer', description: 'patches per step', default: 4, min: 1 },
     epochs: { kind: 'integer', description: 'training epochs', default: 20, min: 1 },
     lr: { kind: 'number', description: 'Adam learning rate', default: 0.001, min: 0 },
@@ -138,7 +140,7 @@ export const segmentTrainCommand = defineCommand<SegmentTrainOptions>({
       const total = c.reduce((a, x) => a + x.reduce((s, v) => s + v, 0), 0);
       return total ? c.reduce((a, x) => a + x.slice(1).reduce((s, v) => s + v, 0), 0) / total : 0;
     };
-    ctx.log(`segment-train: ${split.train.length} training, ${split.val.length} validation, ${split.test.length} test images; foreground share ${(fg(split.train) * 100).toFixed(1)} % (train); images with foreground ${foregroundImages(split.train, pairs, counts)} / ${foregroundImages(split.val, pairs, counts)} / ${foregroundImages(split.test, pairs, counts)} (train / val / test); ${o.patchesPerImage} patches of ${o.patchSize}² per image per epoch`);
+    ctx.log(`segment-train: ${split.train.length} training, ${split.val.length} validation, ${split.test.length} test images; foreground share ${(fg(split.train) * 100).toFixed(1)} % (train); images with foreground ${foregroundImages(split.train, pairs, counts)} / ${foregroundImages(split.val, pairs, counts)} / ${foregroundImages(split.test, pairs, counts)} (train / val / test); ${o.patchesPerImage} patches of ${o.patchSize}² per image per epoch` + (o.foregroundPatches > 0 ? `, ${Math.round(o.foregroundPatches * 100)} % centred on foreground` : ''));
     await run.writeJson('split.json', { train: split.train.map((p) => p.image), val: split.val.map((p) => p.image), test: split.test.map((p) => p.image) });
     const widths = Array.from({ length: o.depth }, (_, i) => o.width * 2 ** i);
     const unetOptions = { inChannels, outChannels: o.classes === 2 ? 1 : o.classes, widths, batchNorm: o.batchNorm };
@@ -149,7 +151,7 @@ export const segmentTrainCommand = defineCommand<SegmentTrainOptions>({
     manualSeed(o.seed);
     const unet = new UNet(unetOptions).to(o.device);
     const topts = {
-      classes: o.classes, maskValues, channels: read.channels, norm, patchSize: o.patchSize, patchesPerImage: o.patchesPerImage, batchSize: o.batchSize,
+      classes: o.classes, maskValues, channels: read.channels, norm, patchSize: o.patchSize, patchesPerImage: o.patchesPerImage, foregroundPatches: o.foregroundPatches, batchSize: o.batchSize,
       lr: o.lr, loss: o.loss as SegLoss, augment: o.augment as SegAugmentation, seed: o.seed, window: o.window, overlap: o.overlap, blend: o.blend as Blend, device: o.device,
     };
     const task = segmentationTask(unet, split.train, val, topts);

@@ -7,6 +7,7 @@ import { DataLoader, RandBrightnessContrast, RandCompose, RandCrop, RandFlip, Ra
 import type { UNet } from '../../models/index.js';
 import { Adam } from '../../optim/index.js';
 import type { FitTask } from '../../train/index.js';
+import { RandForegroundCrop } from './foreground-crop.js';
 import { segmentationLoss, type SegLoss } from './losses.js';
 import type { MaskValues } from './mask-values.js';
 import { predictImage, segmentationDice } from './predict.js';
@@ -23,6 +24,7 @@ export interface SegTrainOptions {
   /** Pixel normalisation. @default dataset statistics { mean 0, std 1 } */ norm?: PixelNorm;
   /** Side of the random training patches. @default 128 */ patchSize?: number;
   /** Patches drawn from each training image per epoch. @default 8 */ patchesPerImage?: number;
+  /** Share of the patches centred on a foreground pixel of the mask (the rest placed uniformly). @default 0 */ foregroundPatches?: number;
   /** @default 4 */ batchSize?: number;
   /** Adam learning rate. @default 0.001 */ lr?: number;
   /** @default 'dice-ce' */ loss?: SegLoss;
@@ -34,9 +36,9 @@ export interface SegTrainOptions {
   /** @default 'cpu' */ device?: string;
 }
 
-/** The random transform of a training patch: crop first (cheap), then the augmentations. */
-export function patchTransform(patch: number, augment: SegAugmentation): RandomTransform<unknown[]> {
-  const t: RandomTransform<any>[] = [new RandCrop({ height: patch, width: patch })];
+/** The random transform of a training patch: crop first (cheap; a share `foreground` of them centred on foreground), then the augmentations. */
+export function patchTransform(patch: number, augment: SegAugmentation, foreground = 0): RandomTransform<unknown[]> {
+  const t: RandomTransform<any>[] = [foreground > 0 ? new RandForegroundCrop(patch, foreground) : new RandCrop({ height: patch, width: patch })];
   if (augment !== 'none') t.push(new RandFlip({ horizontal: 0.5, vertical: 0.5 }));
   if (augment === 'standard') t.push(new RandRotate90({ prob: 0.75 }), new RandBrightnessContrast({ prob: 0.8, brightness: 0.1, contrast: 0.1 }));
   return new RandCompose(t);
@@ -57,7 +59,7 @@ export function segmentationTask(unet: UNet, train: readonly PairItem[], val: re
     image: { channels: o.channels ?? 'grey' },
     mask: { values: o.maskValues ?? 'none' },
     prepare: (img) => normalizeImage(img, norm),
-    transform: patchTransform(o.patchSize ?? 128, o.augment ?? 'standard'),
+    transform: patchTransform(o.patchSize ?? 128, o.augment ?? 'standard', o.foregroundPatches ?? 0),
   });
   const loader = new DataLoader(source, { batchSize: bs, order: 'shuffle', seed: o.seed ?? 0, dropLast: repeated.length >= bs, prefetch: 2 });
   const opt = new Adam(unet.parameters(), { lr: o.lr ?? 1e-3 });
