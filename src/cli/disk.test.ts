@@ -98,6 +98,26 @@ test('--out on a read-only mount: one line naming --out and the cause, exit 2, n
   assert.match(s.stderr, /^kensa: --out: .*seg: cannot create the run folder \(read-only file system, EROFS\)\n$/);
 });
 
+test('--out checked before any work: a file in the way, a read-only run folder; one line, exit 2, nothing touched', (t) => {
+  const file = join(dir, 'a-file');
+  writeFileSync(file, 'x');
+  const before = digests(join(dir, 'in'));
+  for (const out of [file, join(file, 'run')]) {
+    const r = kensa([...TRAIN(2), '--out', out]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.deepEqual(oneLine(r.stderr), [out === file ? `kensa: --out: ${file}: is a file, not a folder` : `kensa: --out: ${out}: cannot create the run folder (a part of its folder path is a file, ENOTDIR)`]);
+  }
+  assert.equal(readFileSync(file, 'utf8'), 'x');
+  assert.deepEqual(digests(join(dir, 'in')), before);
+  const m = tmpfs('ro-existing', '64k', true);
+  if (!m) return t.skip('mount -t tmpfs is not permitted here (needs root)');
+  // the folder exists but cannot take a file: refused before the first epoch, not at its checkpoint
+  const r = kensa([...TRAIN(2), '--out', m]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.deepEqual(oneLine(r.stderr), [`kensa: --out: ${m}: cannot write into the run folder (read-only file system, EROFS)`]);
+  assert.deepEqual(entries(m), []);
+});
+
 test('--out on a nearly full tmpfs: one line naming the file that did not fit, no run folder left, inputs untouched', (t) => {
   const m = tmpfs('tiny', '16k');
   if (!m) return t.skip('mount -t tmpfs is not permitted here (needs root)');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { OptionError } from '../util/errors.js';
 import { packageRoot } from '../util/data-root.js';
 import { createProgress } from './progress.js';
-import { RunFolder } from './run-folder.js';
+import { RunFolder, checkRunFolder } from './run-folder.js';
 import { SUMMARY_FILE } from '../report/summary.js';
 import type { AnyCommand, CommandContext, CommandResult, CommonOptions } from './command.js';
 import type { Parsed } from './parse.js';
@@ -32,6 +32,8 @@ export async function executeCommand(cmd: AnyCommand, argv: string[], parsed: Pa
   let run: RunFolder | undefined;
   let configWritten: Promise<void> | undefined;
   try {
+    // a run folder that cannot be written fails now, not after hours of training
+    if (cmd.writesRun && opts.out !== undefined) checkRunFolder(opts.out);
     // the engine loads libtorch: only now, so --help stays instant
     const engine = await import('../engine/index.js');
     if (opts.device !== 'cpu') {

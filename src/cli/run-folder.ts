@@ -1,6 +1,6 @@
 // A run folder: config.json (resolved options, command, date, versions), log.txt, metrics.json,
 // figures/ (via the report layer), checkpoints/, and report.html at the end.
-import { accessSync, appendFileSync, constants, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { accessSync, appendFileSync, constants, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic, writeProblem } from '../util/atomic-write.js';
 import { OptionError } from '../util/errors.js';
@@ -75,10 +75,31 @@ export class RunFolder {
   }
 }
 
-/** Why `dir` cannot be created: the nearest existing ancestor's write error, if it has one. */
+/**
+ * Before any work: throws the OptionError a run folder at `dir` would give later (a file in the
+ * way, a folder that cannot be written into, a parent that cannot be created), so an hours-long
+ * training run does not fail at its first checkpoint. Creates nothing.
+ */
+export function checkRunFolder(dir: string): void {
+  const d = resolve(replicaRunDir(dir));
+  if (existsSync(d)) {
+    if (!statSync(d).isDirectory()) throw new OptionError('--out', `${d}: is a file, not a folder`);
+    try {
+      accessSync(d, constants.W_OK);
+    } catch (e) {
+      throw new OptionError('--out', `${d}: ${writeProblem(e).replace('cannot write', 'cannot write into the run folder')}`);
+    }
+    return;
+  }
+  const problem = folderProblem(d);
+  if (problem !== undefined) throw new OptionError('--out', `${d}: ${writeProblem(problem).replace('cannot write', 'cannot create the run folder')}`);
+}
+
+/** Why `dir` cannot be created: the nearest existing ancestor's write error (or that it is a file), if it has one. */
 function folderProblem(dir: string): unknown {
   let d = dirname(dir);
   while (!existsSync(d) && dirname(d) !== d) d = dirname(d);
+  if (!statSync(d).isDirectory()) return Object.assign(new Error(`${d} is a file`), { code: 'ENOTDIR' });
   try {
     accessSync(d, constants.W_OK);
     return undefined;
