@@ -3,6 +3,7 @@
 // optional scribbles, reference-mode training (--reference) and application (--weights), or one of
 // the classical baselines (--method) through the same outputs.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { defineCommand } from '../command.js';
 import { lineCurves } from '../../report/figures/line-curves.js';
@@ -22,13 +23,13 @@ import {
   readScribble,
   readSegmentationInput,
   saveReferenceNet,
-  segmentByFeatureClustering,
   trainReference,
-  writeLabelPng,
-  writeOverlayPng,
-  writeLiveFrame,
+  type IterationStats,
   type ScribbleMask,
 } from '../../methods/unsupervised-seg/index.js';
+import { finishedImage, segmentImage, type ImageJob, type ImageOutcome, type SegmentImageSettings, type SegmentOutputDirs } from '../../methods/unsupervised-seg/segment-image.js';
+import { segmentInWorkers } from '../../methods/unsupervised-seg/segment-workers.js';
+import type { Progress } from '../progress.js';
 
 import { listCheckpoints } from '../../train/checkpoint-files.js';
 
@@ -53,7 +54,8 @@ export interface SegmentOptions {
   /** Side of the resized reference images. @default 224 */ referenceSize: number;
   /** Only the first N images of a folder (name order). @default all */ limit?: number;
   /** Write live/<image>.rgba, the current labels over the image, every N iterations (0: never). @default 0 */ liveEvery: number;
-  /** Skip images whose label PNG already exists in --out, and reuse a finished --reference training there. @default false */ resume: boolean;
+  /** Skip images already done in --out (label PNG and images/<name>.json present, valid and made with the same settings); reuse a finished --reference training there. @default false */ resume: boolean;
+  /** Images segmented at once, each in its own worker thread with --threads libtorch threads (so N x --threads in all); 1 = one at a time in this thread. Labels equal those of --workers 1 at the same seed and --threads. @default 1 */ workers: number;
 }
 
 export const segmentCommand = defineCommand<SegmentOptions>({
@@ -79,7 +81,8 @@ export const segmentCommand = defineCommand<SegmentOptions>({
     referenceSize: { kind: 'integer', description: 'reference images are resized to this square size', default: 224, min: 8 },
     limit: { kind: 'integer', description: 'only the first N images of a folder (name order)', min: 1 },
     liveEvery: { kind: 'integer', description: 'write live/<image>.rgba (the current labels over the image) every N iterations, for kensa serve; 0 = never', default: 0, min: 0 },
-    resume: { kind: 'boolean', description: 'skip images whose label PNG already exists in --out; reuse a finished --reference training there', default: false },
+    resume: { kind: 'boolean', description: 'skip images already done in --out (label PNG + images/<name>.json valid, same settings); reuse a finished --reference training there', default: false },
+    workers: { kind: 'integer', description: 'images segmented at once, each in a worker thread with --threads libtorch threads of its own (N x --threads in all); same labels as one at a time', default: 1, min: 1 },
     shard: SHARD_SPEC,
   },
   async run(o, args, ctx) {
@@ -102,6 +105,8 @@ export const segmentCommand = defineCommand<SegmentOptions>({
       const first = await readSegmentationInput(images[0]);
       checkScribbleFile(o.scribble, scribble, { width: first.width, height: first.height, channels: o.channels });
     }
+    // every image read once before any work: a garbled or truncated file fails the run at once, naming it
+    if (images.length > 1) for (const f of images) await readSegmentationInput(f);
     const referenceMode = o.reference !== undefined || o.weights !== undefined;
     const muCon = o.muCon ?? (referenceMode ? REFERENCE_DEFAULTS.muCon : FEATURE_CLUSTERING_DEFAULTS.muCon);
     const refImages = o.reference ? imagesOf(o.reference) : [];
@@ -148,52 +153,60 @@ export const segmentCommand = defineCommand<SegmentOptions>({
       countSeries.push(curve('reference training', trained.labelCountHistory));
     }
 
-    const perImage: { image: string; iterations: number; labels: number; ms: number; stoppedEarly?: boolean; finalLoss?: number; skipped?: boolean }[] = [];
     const names = uniqueNames(images);
-    for (let i = 0; i < images.length; i++) {
-      const labelPath = join(labelDir, `${names[i]}.png`);
-      if (o.resume && existsSync(labelPath)) {
-        perImage.push({ image: images[i], iterations: 0, labels: 0, ms: 0, skipped: true });
-        continue;
-      }
-      const input = await readSegmentationInput(images[i]);
-      const label = `${basename(images[i])} (${i + 1}/${images.length})`;
-      let labels: Int32Array;
-      let entry: (typeof perImage)[number];
-      if (baseline) {
-        const t0 = Date.now();
-        const seg = baseline.segment({ data: input.rgb, width: input.width, height: input.height });
-        labels = seg.data;
-        entry = { image: images[i], iterations: 0, labels: seg.count, ms: Date.now() - t0 };
-      } else if (net) {
-        const r = applyReference(net, input.planes, o.device);
-        labels = r.labels;
-        entry = { image: images[i], iterations: 0, labels: r.labelCount, ms: r.ms };
-      } else {
-        const bar = ctx.progress({ label, total: o.maxIterations, unit: 'iterations' });
-        const livePath = run.path('live', `${names[i]}.rgba`);
-        const r = segmentByFeatureClustering(input.planes, {
-          channels: o.channels, nConv: o.nConv, maxIterations: o.maxIterations, minLabels: o.minLabels, lr: o.lr, momentum: o.momentum,
-          muSim: o.muSim, muCon, muScribble: o.muScribble, seed: o.seed, device: o.device, scribble,
-          onIteration: (s) => bar.tick(1, `loss ${s.loss.toFixed(3)}, ${s.labels} labels`),
-          ...(o.liveEvery > 0 ? { liveEvery: o.liveEvery, onLabels: (it: number, l: Int32Array) => writeLiveFrame(livePath, { data: l, width: input.width, height: input.height }, input.rgb, it) } : {}),
-        });
-        if (o.liveEvery > 0) writeLiveFrame(livePath, { data: r.labels, width: input.width, height: input.height }, input.rgb, r.iterations);
-        bar.done(`${r.iterations} iterations, ${r.labelCount} labels, ${(r.ms / 1000).toFixed(1)} s`);
-        labels = r.labels;
-        entry = { image: images[i], iterations: r.iterations, labels: r.labelCount, ms: r.ms, stoppedEarly: r.stoppedEarly, finalLoss: r.lossHistory[r.lossHistory.length - 1] };
-        if (lossSeries.length < 12) {
-          lossSeries.push(curve(names[i], r.lossHistory));
-          countSeries.push(curve(names[i], r.labelCountHistory));
-        }
-      }
-      const map = { data: labels, width: input.width, height: input.height };
-      await writeLabelPng(labelPath, map);
-      await writeOverlayPng(join(overlayDir, `${names[i]}.png`), map, input.rgb);
-      if (i < GALLERY_LIMIT) await writePreview(run.path('previews', `${names[i]}.png`), { data: input.rgb, width: input.width, height: input.height, channels: 3 });
-      run.log(`${images[i]}: ${entry.labels} labels, ${entry.iterations} iterations, ${entry.ms} ms`);
-      perImage.push(entry);
+    const jobs: ImageJob[] = images.map((image, index) => ({ image, name: names[index], index }));
+    const dirs: SegmentOutputDirs = { labels: labelDir, overlays: overlayDir, previews: run.path('previews'), live: run.path('live'), records: run.path('images') };
+    mkdirSync(dirs.records, { recursive: true });
+    const settings: SegmentImageSettings = {
+      method: baseline ? o.method : net ? 'reference-apply' : METHOD,
+      channels: o.channels, nConv: o.nConv, maxIterations: o.maxIterations, minLabels: o.minLabels, lr: o.lr, momentum: o.momentum,
+      muSim: o.muSim, muCon, muScribble: o.muScribble, seed: o.seed,
+      ...(net ? { weights: resolve(reference?.weights ?? o.weights!) } : {}),
+      ...(o.scribble ? { scribble: resolve(o.scribble) } : {}),
+    };
+    const outcomes: (ImageOutcome & { skipped?: boolean })[] = new Array(jobs.length);
+    const pending: ImageJob[] = [];
+    for (const job of jobs) {
+      const done = o.resume ? await finishedImage(job, settings, dirs) : undefined;
+      if (done) outcomes[job.index] = { ...done, skipped: true };
+      else pending.push(job);
     }
+    if (pending.length < jobs.length) ctx.log(`segment: --resume skips ${jobs.length - pending.length} image(s) already done in ${labelDir}`);
+    const bars = new Map<number, Progress>();
+    const label = (job: ImageJob): string => `${basename(job.image)} (${job.index + 1}/${jobs.length})`;
+    const onStart = (job: ImageJob): void => {
+      if (settings.method === METHOD) bars.set(job.index, ctx.progress({ label: label(job), total: o.maxIterations, unit: 'iterations' }));
+    };
+    const onIteration = (job: ImageJob, st: IterationStats): void => bars.get(job.index)?.tick(1, `loss ${st.loss.toFixed(3)}, ${st.labels} labels`);
+    const onDone = (job: ImageJob, r: ImageOutcome): void => {
+      outcomes[job.index] = r;
+      bars.get(job.index)?.done(`${r.iterations} iterations, ${r.labels} labels, ${(r.ms / 1000).toFixed(1)} s`);
+      bars.delete(job.index);
+      run.log(`${job.image}: ${r.labels} labels, ${r.iterations} iterations, ${r.ms} ms`);
+    };
+    const workers = Math.min(o.workers, pending.length);
+    if (workers > 1) {
+      const cores = cpus().length;
+      if (workers * o.threads > cores) ctx.log(`segment: ${workers} workers x ${o.threads} libtorch threads on ${cores} cores; --threads ${Math.max(1, Math.floor(cores / workers))} suits`);
+      await segmentInWorkers(pending, settings, dirs, { workers, threads: o.threads, device: o.device, liveEvery: o.liveEvery, previewLimit: GALLERY_LIMIT, onStart, onIteration, onDone });
+    } else {
+      for (const job of pending) {
+        onStart(job);
+        onDone(job, await segmentImage(job, settings, dirs, {
+          device: o.device, liveEvery: o.liveEvery, previewLimit: GALLERY_LIMIT, net, scribble, onIteration: (st) => onIteration(job, st),
+        }));
+      }
+    }
+    for (const r of outcomes) {
+      if (r.lossHistory && r.labelCountHistory && lossSeries.length < 12) {
+        lossSeries.push(curve(r.name, r.lossHistory));
+        countSeries.push(curve(r.name, r.labelCountHistory));
+      }
+    }
+    const perImage = outcomes.map((r) => ({
+      image: r.image, iterations: r.iterations, labels: r.labels, ms: r.ms,
+      ...(r.stoppedEarly !== undefined ? { stoppedEarly: r.stoppedEarly } : {}), ...(r.finalLoss !== undefined ? { finalLoss: r.finalLoss } : {}), ...(r.skipped ? { skipped: true } : {}),
+    }));
     if (lossSeries.length > 0) {
       await run.figures.add(lineCurves, 'loss', { series: lossSeries }, { xTitle: 'iteration', yTitle: 'loss' }, 'Loss per iteration (similarity + continuity [+ scribble])');
       await run.figures.add(lineCurves, 'label-count', { series: countSeries }, { xTitle: 'iteration', yTitle: 'distinct labels', logY: true }, 'Distinct argmax labels per iteration');
