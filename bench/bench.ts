@@ -3,11 +3,13 @@
 // thread count, so both see the same machine load. Per model: median ms per step of each, the
 // median paired ratio kensa/PyTorch and its 95 % block-bootstrap interval (bench/stats.ts).
 //   npm run bench -- [--json] [--quick] [--threads N] [--models M1,M2] [--blocks B]
-//                    [--seconds S] [--steps-per-block K] [--warmup W]
+//                    [--seconds S] [--steps-per-block K] [--warmup W] [--micro]
+// --micro runs the per-op overhead micro cases (bench/micro-cases.ts) instead of the model rows.
 import { performance } from 'node:perf_hooks';
 import { cpus, loadavg } from 'node:os';
 import { setNumThreads, getNumThreads, libtorchVersion } from '../src/engine/index.js';
-import { BENCH_CASES } from './models.js';
+import { BENCH_CASES, type BenchCase } from './models.js';
+import { MICRO_CASES } from './micro-cases.js';
 import { TorchPeer } from './torch-peer.js';
 import { median, ratioInterval, type TimedPair } from './stats.js';
 
@@ -24,6 +26,8 @@ interface Args {
   stepsPerBlock?: number;
   /** Warm-up pairs before measuring. @default 2 (1 with --quick) */
   warmup: number;
+  /** The micro cases of bench/micro-cases.ts instead of the model rows. @default false */
+  micro: boolean;
 }
 
 /** Steps per block from the time budget: at least 1 (slow models), at most this many. */
@@ -31,7 +35,7 @@ const MAX_STEPS_PER_BLOCK = 60;
 
 function parseArgs(argv: string[]): Args {
   const quick = argv.includes('--quick');
-  const a: Args = { json: false, quick, threads: cpus().length, blocks: quick ? 2 : 8, seconds: quick ? 4 : 24, warmup: quick ? 1 : 2 };
+  const a: Args = { json: false, quick, threads: cpus().length, blocks: quick ? 2 : 8, seconds: quick ? 4 : 24, warmup: quick ? 1 : 2, micro: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const num = (min: number): number => {
@@ -47,12 +51,15 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--seconds') a.seconds = num(0);
     else if (k === '--steps-per-block') a.stepsPerBlock = Math.round(num(1));
     else if (k === '--warmup') a.warmup = Math.round(num(0));
+    else if (k === '--micro') a.micro = true;
     else throw new Error(`bench: unknown option ${k}`);
   }
-  const known = new Set(BENCH_CASES.map((c) => c.model));
+  const known = new Set(casesOf(a).map((c) => c.model));
   for (const m of a.models ?? []) if (!known.has(m)) throw new Error(`bench: unknown model ${m} (${[...known].join(', ')})`);
   return a;
 }
+
+const casesOf = (a: Args): BenchCase[] => (a.micro ? MICRO_CASES : BENCH_CASES);
 
 function timeKensa(step: () => number): { ms: number; cpuMs: number } {
   const c0 = process.cpuUsage();
@@ -78,7 +85,7 @@ async function main(): Promise<void> {
   setNumThreads(args.threads);
   const runStart = performance.now();
   if (args.quick && !args.json) console.log('--quick: indicative only (few short blocks); run without --quick for figures with intervals that hold');
-  for (const c of BENCH_CASES) {
+  for (const c of casesOf(args)) {
     if (args.models && !args.models.includes(c.model)) continue;
     const started = performance.now();
     const loadStart = loadavg()[0];

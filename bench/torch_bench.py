@@ -94,6 +94,56 @@ def timed_phase(into):
     return phase
 
 
+MICRO_REPEAT = 10  # bench/micro-cases.ts MICRO_REPEAT
+
+
+def micro_case(model):
+    """The micro-benchmark cases of bench/micro-cases.ts (None for a model row)."""
+    torch.manual_seed(0)
+    if model == 'ADD0':
+        x, y = torch.randn(OPS_SIZE), torch.randn(OPS_SIZE)
+
+        def add0(phase=no_phase):
+            with torch.no_grad(), phase('forward'):
+                h = x
+                for _ in range(OPS_CHAIN):
+                    h = h.add(y)
+            return 0.0
+        return add0
+    if model == 'RELU':
+        x = torch.randn(64, 32, 32, 32)
+
+        def relu(phase=no_phase):
+            with torch.no_grad(), phase('forward'):
+                for _ in range(MICRO_REPEAT):
+                    torch.relu(x)
+            return 0.0
+        return relu
+    if model == 'CONV':
+        x, w, b = torch.randn(64, 32, 32, 32), torch.randn(32, 32, 3, 3) * 0.05, torch.randn(32)
+
+        def conv(phase=no_phase):
+            with torch.no_grad(), phase('forward'):
+                for _ in range(MICRO_REPEAT):
+                    F.conv2d(x, w, b, padding=1)
+            return 0.0
+        return conv
+    if model == 'ADAM':
+        net = mini_vgg()
+        params = list(net.parameters())
+        grads = [torch.randn_like(p) * 0.01 for p in params]
+        opt = torch.optim.Adam(params, lr=1e-3)
+
+        def adam(phase=no_phase):
+            with phase('optimizer'):
+                for p, g in zip(params, grads):
+                    p.grad = g
+                opt.step()
+            return 0.0
+        return adam
+    return None
+
+
 def setup(model):
     """Returns step(phase): one training step; phase(name) is a context manager around each part."""
     torch.manual_seed(0)
@@ -113,6 +163,9 @@ def setup(model):
             with phase('item'):
                 return loss.item()
         return ops_step
+    micro = micro_case(model)
+    if micro is not None:
+        return micro
     if model == 'M1':
         net = mini_vgg()
         opt = torch.optim.Adam(net.parameters(), lr=1e-3)
