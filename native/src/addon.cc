@@ -34,12 +34,19 @@ namespace kensa {
 
 void registerDist(Napi::Env env, Napi::Object exports);  // dist.cc: process groups (c10d Gloo)
 
-// call(opId, ...args)
+// call(opId, ...args). The argument stack is one per thread, emptied after each call, so a call
+// allocates no vector (a synchronous call cannot re-enter: operators never call back into JS).
 static Napi::Value Call(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
     OpEntry* e = opById(env, info[0]);
-    torch::jit::Stack stack = buildStack(info, 1, e);
+    static thread_local torch::jit::Stack stack;
+    struct Clear {
+      torch::jit::Stack& s;
+      ~Clear() { s.clear(); }
+    } clear{stack};
+    stack.clear();
+    buildStackInto(info, 1, e, stack);
     e->handle.callBoxed(stack);
     return convertResults(env, e, stack);
   });

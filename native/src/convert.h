@@ -17,42 +17,56 @@ namespace kensa {
 inline c10::IValue toIValue(Napi::Env env, const Napi::Value& v, const c10::TypePtr& type,
                             const c10::Argument& arg, const std::string& opName);
 
-inline std::string argContext(const std::string& opName, const c10::Argument& arg) {
-  return opName + "(" + arg.name() + ")";
-}
+// Names an operator argument in error messages ("aten::add.Tensor(other)"); the text is built only
+// when an error is thrown, so converting an argument allocates nothing.
+struct ArgName {
+  const std::string& op;
+  const c10::Argument& arg;
+  std::string str() const { return op + "(" + arg.name() + ")"; }
+};
+inline std::string operator+(const ArgName& a, const char* s) { return a.str() + s; }
+inline std::string ctxText(const std::string& s) { return s; }
+inline std::string ctxText(const char* s) { return s; }
+inline std::string ctxText(const ArgName& a) { return a.str(); }
 
-inline int64_t toInt(Napi::Env env, const Napi::Value& v, const std::string& ctx) {
-  if (v.IsNumber()) {
+template <typename Ctx>
+inline int64_t toInt(Napi::Env env, const Napi::Value& v, const Ctx& ctx) {
+  napi_valuetype type = napi_undefined;
+  napi_typeof(env, v, &type);
+  if (type == napi_number) {
     double d = v.As<Napi::Number>().DoubleValue();
     if (d != static_cast<double>(static_cast<int64_t>(d))) {
-      throw Napi::TypeError::New(env, ctx + ": expected an integer, got " + std::to_string(d));
+      throw Napi::TypeError::New(env, ctxText(ctx) + ": expected an integer, got " + std::to_string(d));
     }
     return static_cast<int64_t>(d);
   }
-  if (v.IsBigInt()) {
+  if (type == napi_bigint) {
     bool lossless = true;
     return v.As<Napi::BigInt>().Int64Value(&lossless);
   }
-  if (v.IsBoolean()) return v.As<Napi::Boolean>().Value() ? 1 : 0;
-  throw Napi::TypeError::New(env, ctx + ": expected an integer");
+  if (type == napi_boolean) return v.As<Napi::Boolean>().Value() ? 1 : 0;
+  throw Napi::TypeError::New(env, ctxText(ctx) + ": expected an integer");
 }
 
-inline double toDouble(Napi::Env env, const Napi::Value& v, const std::string& ctx) {
-  if (v.IsNumber()) return v.As<Napi::Number>().DoubleValue();
-  if (v.IsBoolean()) return v.As<Napi::Boolean>().Value() ? 1.0 : 0.0;
-  throw Napi::TypeError::New(env, ctx + ": expected a number");
+template <typename Ctx>
+inline double toDouble(Napi::Env env, const Napi::Value& v, const Ctx& ctx) {
+  napi_valuetype type = napi_undefined;
+  napi_typeof(env, v, &type);
+  if (type == napi_number) return v.As<Napi::Number>().DoubleValue();
+  if (type == napi_boolean) return v.As<Napi::Boolean>().Value() ? 1.0 : 0.0;
+  throw Napi::TypeError::New(env, ctxText(ctx) + ": expected a number");
 }
 
 inline c10::IValue toIValue(Napi::Env env, const Napi::Value& v, const c10::TypePtr& type,
                             const c10::Argument& arg, const std::string& opName) {
-  const std::string ctx = argContext(opName, arg);
+  const ArgName ctx{opName, arg};
   switch (type->kind()) {
     case c10::TypeKind::OptionalType: {
       if (v.IsUndefined() || v.IsNull()) return c10::IValue();
       return toIValue(env, v, type->castRaw<c10::OptionalType>()->getElementType(), arg, opName);
     }
     case c10::TypeKind::TensorType:
-      return c10::IValue(unwrapTensor(env, v, ctx.c_str()));
+      return c10::IValue(unwrapTensorWith(env, v, [&]() { return ctx.str(); }));
     case c10::TypeKind::IntType:
     case c10::TypeKind::SymIntType:
     case c10::TypeKind::ScalarTypeType:
@@ -123,7 +137,7 @@ inline c10::IValue toIValue(Napi::Env env, const Napi::Value& v, const c10::Type
         case c10::TypeKind::TensorType: {
           std::vector<at::Tensor> out;
           out.reserve(len);
-          for (uint32_t i = 0; i < len; ++i) out.push_back(unwrapTensor(env, a.Get(i), ctx.c_str()));
+          for (uint32_t i = 0; i < len; ++i) out.push_back(unwrapTensorWith(env, a.Get(i), [&]() { return ctx.str(); }));
           return c10::IValue(out);
         }
         case c10::TypeKind::OptionalType: {
@@ -135,7 +149,7 @@ inline c10::IValue toIValue(Napi::Env env, const Napi::Value& v, const c10::Type
               if (x.IsUndefined() || x.IsNull()) {
                 out.push_back(c10::nullopt);
               } else {
-                out.push_back(unwrapTensor(env, x, ctx.c_str()));
+                out.push_back(unwrapTensorWith(env, x, [&]() { return ctx.str(); }));
               }
             }
             return c10::IValue(out);
@@ -152,8 +166,8 @@ inline c10::IValue toIValue(Napi::Env env, const Napi::Value& v, const c10::Type
   }
 }
 
-// Builds the argument stack from JS values info[first..], filling defaults.
-inline torch::jit::Stack buildStack(const Napi::CallbackInfo& info, size_t first, OpEntry* e) {
+// Appends the arguments from JS values info[first..] to stack, filling defaults.
+inline void buildStackInto(const Napi::CallbackInfo& info, size_t first, OpEntry* e, torch::jit::Stack& stack) {
   Napi::Env env = info.Env();
   const auto& args = e->handle.schema().arguments();
   size_t given = info.Length() - first;
@@ -161,7 +175,6 @@ inline torch::jit::Stack buildStack(const Napi::CallbackInfo& info, size_t first
     throw Napi::TypeError::New(env, e->name + ": expected at most " + std::to_string(args.size()) +
                                         " arguments, got " + std::to_string(given));
   }
-  torch::jit::Stack stack;
   stack.reserve(args.size());
   for (size_t i = 0; i < args.size(); ++i) {
     Napi::Value v = i < given ? info[first + i] : env.Undefined();
@@ -179,6 +192,12 @@ inline torch::jit::Stack buildStack(const Napi::CallbackInfo& info, size_t first
     }
     stack.push_back(toIValue(env, v, args[i].type(), args[i], e->name));
   }
+}
+
+// A new argument stack (for calls that keep it, e.g. on a worker thread).
+inline torch::jit::Stack buildStack(const Napi::CallbackInfo& info, size_t first, OpEntry* e) {
+  torch::jit::Stack stack;
+  buildStackInto(info, first, e, stack);
   return stack;
 }
 

@@ -38,21 +38,30 @@ inline Napi::Value wrapTensor(Napi::Env env, at::Tensor t) {
   return Napi::Number::New(env, id);
 }
 
-inline at::Tensor& unwrapTensor(Napi::Env env, const Napi::Value& v, const char* what) {
-  if (!v.IsNumber()) {
-    throw Napi::TypeError::New(env, std::string(what) + ": expected a tensor");
+// what() names the caller in the error message; it is only called when the handle is bad, so the
+// hot path builds no strings.
+template <typename What>
+inline at::Tensor& unwrapTensorWith(Napi::Env env, const Napi::Value& v, What&& what) {
+  napi_valuetype type = napi_undefined;
+  napi_typeof(env, v, &type);
+  if (type != napi_number) {
+    throw Napi::TypeError::New(env, what() + ": expected a tensor");
   }
   InstanceData* d = data(env);
   double raw = v.As<Napi::Number>().DoubleValue();
   if (raw != static_cast<double>(static_cast<int64_t>(raw))) {
     // 1.5 would truncate to handle 1: some other live tensor
-    throw Napi::TypeError::New(env, std::string(what) + ": expected a tensor handle (an integer)");
+    throw Napi::TypeError::New(env, what() + ": expected a tensor handle (an integer)");
   }
   int64_t id = static_cast<int64_t>(raw);
   if (id < 0 || id >= static_cast<int64_t>(d->table.size()) || !d->table[id].defined()) {
-    throw Napi::Error::New(env, std::string(what) + ": tensor was disposed");
+    throw Napi::Error::New(env, what() + ": tensor was disposed");
   }
   return d->table[id];
+}
+
+inline at::Tensor& unwrapTensor(Napi::Env env, const Napi::Value& v, const char* what) {
+  return unwrapTensorWith(env, v, [what]() { return std::string(what); });
 }
 
 inline void releaseTensor(Napi::Env env, int64_t id) {

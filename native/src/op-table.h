@@ -3,6 +3,7 @@
 
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <napi.h>
+#include <atomic>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -18,17 +19,22 @@ struct OpEntry {
   std::string name;
   std::vector<bool> returnWrites;  // return i aliases a written input
 };
+// Ids index a fixed array that only grows (entries are never moved or freed), so a call reads its
+// operator without taking a lock; registering a new operator takes g_opsMutex.
+constexpr size_t kMaxOps = 1 << 16;
 inline std::mutex g_opsMutex;
-inline std::vector<OpEntry*> g_ops;
+inline std::atomic<OpEntry*> g_ops[kMaxOps];
+inline std::atomic<size_t> g_opCount{0};
 
 inline OpEntry* opById(Napi::Env env, const Napi::Value& v) {
-  if (!v.IsNumber()) throw Napi::TypeError::New(env, "op id must be a number");
+  napi_valuetype type = napi_undefined;
+  napi_typeof(env, v, &type);
+  if (type != napi_number) throw Napi::TypeError::New(env, "op id must be a number");
   int64_t id = v.As<Napi::Number>().Int64Value();
-  std::lock_guard<std::mutex> lock(g_opsMutex);
-  if (id < 0 || id >= static_cast<int64_t>(g_ops.size())) {
+  if (id < 0 || id >= static_cast<int64_t>(g_opCount.load(std::memory_order_acquire))) {
     throw Napi::RangeError::New(env, "unknown op id " + std::to_string(id));
   }
-  return g_ops[id];
+  return g_ops[id].load(std::memory_order_relaxed);
 }
 
 // op(name, overload) -> id
@@ -47,8 +53,14 @@ inline Napi::Value Op(const Napi::CallbackInfo& info) {
       e->returnWrites.push_back(r.alias_info() != nullptr && r.alias_info()->isWrite());
     }
     std::lock_guard<std::mutex> lock(g_opsMutex);
-    g_ops.push_back(e);
-    return Napi::Number::New(env, static_cast<double>(g_ops.size() - 1));
+    size_t id = g_opCount.load(std::memory_order_relaxed);
+    if (id >= kMaxOps) {
+      delete e;
+      throw Napi::RangeError::New(env, "op: more than " + std::to_string(kMaxOps) + " operators registered");
+    }
+    g_ops[id].store(e, std::memory_order_relaxed);
+    g_opCount.store(id + 1, std::memory_order_release);
+    return Napi::Number::New(env, static_cast<double>(id));
   });
 }
 

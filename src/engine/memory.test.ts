@@ -2,7 +2,7 @@
 // while the model learns (its loss ends far below chance).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { liveTensors, manualSeed, randn, randint, tidy } from './index.js';
+import { keep, liveTensors, manualSeed, randn, randint, tidy } from './index.js';
 import { Conv2d, Linear, ReLU, Sequential, Flatten, BatchNorm2d, MaxPool2d, F } from '../nn/index.js';
 import { Adam } from '../optim/index.js';
 
@@ -59,4 +59,25 @@ test('tensors a program forgets are released by the FinalizationRegistry safety 
     await new Promise((r) => setTimeout(r, 10));
   }
   assert.equal(liveTensors() - before, 0, 'every forgotten tensor was released after collection');
+});
+
+test('tensors that leave tidy alive (returned from the outermost tidy, or kept) still get the safety net; disposed temporaries are not freed twice', async (t) => {
+  if (global.gc === undefined) {
+    t.skip('needs node --expose-gc (npm test passes it)');
+    return;
+  }
+  const before = liveTensors();
+  const survivor = keep(randn([4]));
+  (() => {
+    // each tidy makes 3 tensors: 1 returned (only the safety net frees it), 1 kept and forgotten, 1 disposed by the scope
+    for (let i = 0; i < 500; i++) tidy(() => (keep(randn([16])), randn([16]).add(1)));
+  })();
+  assert.equal(liveTensors() - before, 1 + 2 * 500, 'the scope disposed its temporaries at once');
+  for (let i = 0; i < 20 && liveTensors() - before > 1; i++) {
+    global.gc();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.equal(liveTensors() - before, 1, 'every escaped tensor was released after collection');
+  assert.deepEqual(survivor.shape, [4], 'a tensor still referenced is untouched');
+  survivor.dispose();
 });

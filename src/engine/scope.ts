@@ -5,6 +5,11 @@
 export interface Trackable {
   dispose(): void;
   readonly isDisposed: boolean;
+  /**
+   * Called when the object leaves scope ownership without being disposed (kept, or returned from the
+   * outermost tidy): from then on only the program, or a garbage-collection safety net, frees it.
+   */
+  escapeScope?(): void;
 }
 
 const TRACKABLE = Symbol.for('kensa.trackable');
@@ -19,16 +24,19 @@ function isTrackable(x: unknown): x is Trackable {
   return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[TRACKABLE] === true;
 }
 
-/** Called by every new tensor: the innermost open scope owns it. */
-export function track(t: Trackable): void {
+/** Called by every new tensor: the innermost open scope owns it. False when no scope is open. */
+export function track(t: Trackable): boolean {
   const s = scopes[scopes.length - 1];
-  if (s !== undefined) s.add(t);
+  if (s === undefined) return false;
+  s.add(t);
+  return true;
 }
 
 /** Exempts t from disposal by any enclosing tidy(); returns t. */
 export function keep<T extends Trackable>(t: T): T {
   kept.add(t);
   for (const s of scopes) s.delete(t);
+  t.escapeScope?.();
   return t;
 }
 
@@ -77,6 +85,7 @@ export function tidy<T>(fn: () => T): T {
   for (const t of scope) {
     if (survivors.has(t)) {
       if (parent !== undefined) parent.add(t);
+      else t.escapeScope?.();
     } else if (!kept.has(t)) {
       t.dispose();
     }

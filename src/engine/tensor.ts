@@ -10,17 +10,19 @@ interface OpInfo {
   returns: ReturnKind[];
 }
 
-/** Resolved ATen operators, looked up once per (name, overload). */
-const ops = new Map<string, OpInfo>();
+/** Resolved ATen operators, looked up once per (name, overload): name → overload → operator. */
+const ops = new Map<string, Map<string, OpInfo>>();
 const opsById: OpInfo[] = [];
 
 export function opId(name: string, overload = ''): number {
-  const key = overload ? `${name}.${overload}` : name;
-  let info = ops.get(key);
+  // two lookups by the caller's (constant, hash-cached) strings: no key string is built per call
+  let byOverload = ops.get(name);
+  if (byOverload === undefined) ops.set(name, (byOverload = new Map()));
+  let info = byOverload.get(overload);
   if (info === undefined) {
     const id = native.op(name.includes('::') ? name : `aten::${name}`, overload);
     info = { id, returns: native.returns(id) };
-    ops.set(key, info);
+    byOverload.set(overload, info);
     opsById[id] = info;
   }
   return info.id;
@@ -54,39 +56,60 @@ function wrapOne(kind: ReturnKind, r: unknown, self: Tensor | undefined): unknow
   }
 }
 
-function wrapResult(id: number, r: unknown, args: unknown[]): unknown {
+/** self: the first Tensor argument (what a 'self' return hands back). */
+function wrapResult(id: number, r: unknown, self: Tensor | undefined): unknown {
   const kinds = opsById[id].returns;
-  const self = args.find((a): a is Tensor => a instanceof Tensor);
   if (kinds.length === 1) return wrapOne(kinds[0], r, self);
   return kinds.map((k, i) => wrapOne(k, (r as unknown[])[i], self));
 }
 
+/**
+ * Replaces the Tensors in args (a rest-parameter array the caller owns) by their handles, in place;
+ * returns the first Tensor argument.
+ */
+function unwrapArgs(args: unknown[]): Tensor | undefined {
+  let self: Tensor | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a instanceof Tensor) {
+      self ??= a;
+      args[i] = a.handle;
+    } else if (typeof a === 'object' && a !== null) {
+      args[i] = unwrapArg(a);
+    }
+  }
+  return self;
+}
+
 /** Calls an ATen operator by id; tensors in and out are kensa Tensors. */
 export function callOp(id: number, ...args: unknown[]): unknown {
-  const raw = args.map(unwrapArg);
-  return wrapResult(id, native.call(id, ...raw), args);
+  const self = unwrapArgs(args);
+  return wrapResult(id, native.call(id, ...args), self);
 }
 
 /** Calls an ATen operator that returns one tensor. */
 export function call(id: number, ...args: unknown[]): Tensor {
-  const raw = args.map(unwrapArg);
-  const r = native.call(id, ...raw);
+  const self = unwrapArgs(args);
+  const r = native.call(id, ...args);
   if (typeof r === 'number') return new Tensor(r);
-  return wrapResult(id, r, args) as Tensor;
+  return wrapResult(id, r, self) as Tensor;
 }
 
 /** Calls an in-place ATen operator (its result is its first argument). */
 export function callInPlace(id: number, ...args: unknown[]): void {
-  native.call(id, ...args.map(unwrapArg));
+  unwrapArgs(args);
+  native.call(id, ...args);
 }
 
 /** Runs an ATen operator on a worker thread, so the event loop stays free. */
 export async function callAsync(id: number, ...args: unknown[]): Promise<unknown> {
-  const raw = args.map(unwrapArg);
-  return wrapResult(id, await native.callAsync(id, ...raw), args);
+  const self = unwrapArgs(args);
+  return wrapResult(id, await native.callAsync(id, ...args), self);
 }
 
-// Safety net for tensors a program forgets to dispose: released when collected.
+// Safety net for tensors a program forgets to dispose: released when collected. A tensor made inside
+// tidy() is registered only if it leaves the scopes alive (kept or returned from the outermost
+// tidy); the scope disposes every other one, so temporaries never pay for registering.
 const registry = new FinalizationRegistry<NativeTensor>((h) => native.dispose(h));
 
 export interface BackwardOptions {
@@ -101,11 +124,19 @@ export type NestedArray = number | boolean | bigint | NestedArray[];
 export class Tensor implements Trackable {
   /** @internal the addon's handle; -1 once disposed */
   handle: NativeTensor;
+  /** @internal whether the FinalizationRegistry safety net holds this tensor */
+  private registered = false;
 
   constructor(handle: NativeTensor) {
     this.handle = handle;
-    registry.register(this, handle, this);
-    track(this);
+    if (!track(this)) this.escapeScope();
+  }
+
+  /** @internal the tensor left scope ownership alive: the garbage-collection safety net takes it */
+  escapeScope(): void {
+    if (this.registered || this.handle < 0) return;
+    registry.register(this, this.handle, this);
+    this.registered = true;
   }
 
   // ---- facts -------------------------------------------------------------------------------
@@ -161,7 +192,7 @@ export class Tensor implements Trackable {
   // ---- lifetime ----------------------------------------------------------------------------
   dispose(): void {
     if (this.handle < 0) return;
-    registry.unregister(this);
+    if (this.registered) registry.unregister(this);
     native.dispose(this.handle);
     this.handle = -1;
   }
