@@ -82,7 +82,12 @@ export async function metricView(run: string): Promise<void> {
     return c;
   };
 
+  // the Grad-CAM request of the tile shown; a newer pick aborts it, and the server then drops the job
+  let pending: AbortController | undefined;
   const inspect = async (n: number): Promise<void> => {
+    pending?.abort();
+    const request = new AbortController();
+    pending = request;
     const t = ov.tiles[n];
     if (t.image !== current) await showImage(t.image, n);
     else await showImage(current, n);
@@ -101,7 +106,7 @@ export async function metricView(run: string): Promise<void> {
     );
     inspector.dataset.tile = String(n);
     try {
-      const r = await api<TileCam>(`/api/views/metric-cam?run=${encodeURIComponent(run)}&tile=${n}`);
+      const r = await api<TileCam>(`/api/views/metric-cam?run=${encodeURIComponent(run)}&tile=${n}`, { signal: request.signal });
       if (inspector.dataset.tile !== String(n)) return;
       cam.replaceChildren(
         el('figure', {}, el('img', { src: r.tile, alt: 'tile as the network sees it', width: 128, height: 128, className: 'px' }), el('figcaption', { textContent: `network input (${r.size}×${r.size})` })),
@@ -109,6 +114,7 @@ export async function metricView(run: string): Promise<void> {
       );
       cam.dataset.ready = 'true';
     } catch (e) {
+      if (request.signal.aborted) return; // superseded by another tile
       cam.replaceChildren(el('p', { className: 'error', textContent: `Grad-CAM failed: ${(e as Error).message}` }));
     }
   };
