@@ -167,3 +167,65 @@ test('metric train beats chance by a margin, --resume equals an uninterrupted ru
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+interface ProtocolJson {
+  protocol: { testBlocks: number[]; seeds: number[]; foldsPerHead: number; unknownImages: string };
+  intervals: Record<string, { folds: number; auroc: Record<string, { mean: number; low: number; high: number; n: number }> }>;
+  paired: { head: string; score: string; baseline: string; difference: { mean: number; low: number; high: number; wins: number; losses: number } }[];
+  folds: { head: string; testBlock: number; seed: number; unknownClass: string; scores: Record<string, { auroc: number }>; trainSeconds: number; epochs: { seconds: number; tilesPerSecond: number }[] }[];
+}
+/** A result without its timings. */
+const untimed = (j: ProtocolJson): unknown => JSON.parse(JSON.stringify(j, (k, v) => (/^(trainSeconds|seconds|tilesPerSecond)$/.test(k) ? undefined : v)));
+
+test('openset-eval protocol: every test block × 2 seeds in one run, intervals and paired differences recomputed from the folds; 2 worker processes give the same numbers', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kensa-openset-'));
+  try {
+    const data = join(dir, 'data');
+    await makeDataset(data, join(dir, 'unused.png'));
+    const args = ['metric', 'openset-eval', '--data', data, '--epochs', '1', '--heads', 'softmax,arcface', '--hold-out', 'speckle', '--test-blocks', 'all', '--seeds', '2', '--unknown-images', 'test-block', '--no-figures', '--json', ...common];
+    const seq = kensa(...args, '--out', join(dir, 'seq'));
+    assert.equal(seq.code, 0, seq.stderr);
+    const j = JSON.parse(seq.stdout) as ProtocolJson;
+    // 8 images per class, test fraction 0.25: 4 blocks; × 2 seeds × 1 class = 8 folds per head
+    assert.deepEqual(j.protocol.testBlocks, [0, 1, 2, 3]);
+    assert.deepEqual(j.protocol.seeds, [0, 1]);
+    assert.equal(j.protocol.foldsPerHead, 8);
+    assert.equal(j.folds.length, 16);
+    assert.deepEqual(j.folds.filter((f) => f.head === 'arcface').map((f) => `${f.testBlock}/${f.seed}`), ['0/0', '0/1', '1/0', '1/1', '2/0', '2/1', '3/0', '3/1']);
+    // the two seeds train differently
+    const a0 = j.folds.find((f) => f.head === 'arcface' && f.testBlock === 0 && f.seed === 0)!;
+    const a1 = j.folds.find((f) => f.head === 'arcface' && f.testBlock === 0 && f.seed === 1)!;
+    assert.notDeepEqual(a0.scores, a1.scores);
+    // intervals: the mean of the folds' AUROCs, inside its interval
+    for (const h of ['softmax', 'arcface']) {
+      const v = j.folds.filter((f) => f.head === h).map((f) => f.scores['knn-distance'].auroc);
+      const iv = j.intervals[h].auroc['knn-distance'];
+      assert.ok(Math.abs(iv.mean - v.reduce((s, x) => s + x, 0) / v.length) < 1e-12);
+      assert.ok(iv.low <= iv.mean && iv.mean <= iv.high && iv.low >= Math.min(...v) && iv.high <= Math.max(...v), JSON.stringify(iv));
+    }
+    // paired: arcface · each score − softmax · msp / energy, recomputed fold by fold
+    assert.equal(j.paired.length, 2 * Object.keys(a0.scores).length);
+    for (const p of j.paired) {
+      const d = j.folds.filter((f) => f.head === 'arcface').map((f) => f.scores[p.score].auroc - j.folds.find((g) => g.head === 'softmax' && g.testBlock === f.testBlock && g.seed === f.seed)!.scores[p.baseline].auroc);
+      assert.ok(Math.abs(p.difference.mean - d.reduce((s, x) => s + x, 0) / d.length) < 1e-12, `${p.score} − ${p.baseline}`);
+      assert.equal(p.difference.wins, d.filter((x) => x > 0).length);
+      assert.equal(p.difference.losses, d.filter((x) => x < 0).length);
+    }
+    const summary = JSON.parse(readFileSync(join(dir, 'seq', 'summary.json'), 'utf8')) as { tables: { caption: string; rows: unknown[] }[] };
+    assert.ok(summary.tables.some((t) => /^Paired tile-AUROC difference/.test(t.caption) && t.rows.length === Object.keys(a0.scores).length), 'the report shows the paired table');
+    // the same run on 2 worker processes (1 libtorch thread each)
+    const w = spawnSync(process.execPath, [MAIN, ...args, '--out', join(dir, 'par'), '--quiet', '--workers', '2', '--threads', '2'], { encoding: 'utf8' });
+    assert.equal(w.status, 0, w.stderr);
+    assert.deepEqual(untimed(JSON.parse(w.stdout) as ProtocolJson), untimed(j), 'workers = sequential run');
+    // bad input: one line each
+    for (const [opt, val, msg] of [['--test-blocks', '4', /--test-blocks.*\[0, 3\]/], ['--seeds', 'x', /--seeds/], ['--workers', '2', /--workers.*--threads/]] as const) {
+      const b = kensa(...args.filter((a) => a !== '--json'), '--out', join(dir, 'bad'), opt, val);
+      assert.equal(b.code, 2, b.stderr);
+      assert.equal(b.stderr.trim().split('\n').length, 1, b.stderr);
+      assert.match(b.stderr, msg);
+    }
+    assert.ok(!existsSync(join(dir, 'bad', 'metrics.json')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -17,6 +17,8 @@ export interface ImageSplit {
   train: number[];
   val: number[];
   test: number[];
+  /** Images of the held-out class judged as unknowns. @default every image of that class */
+  unknown?: number[];
 }
 
 export interface FoldOptions {
@@ -81,7 +83,7 @@ export async function evaluateFold(all: TileSet, classes: readonly string[], unk
   const train = subsetImages(all, split.train, relabel);
   const val = subsetImages(all, split.val, relabel);
   const test = subsetImages(all, split.test, relabel);
-  const unknownImages = all.images.map((im, i) => (im.label === unknown ? i : -1)).filter((i) => i >= 0);
+  const unknownImages = split.unknown ?? all.images.map((im, i) => (im.label === unknown ? i : -1)).filter((i) => i >= 0);
   const unk = subsetImages(all, unknownImages, relabel);
   manualSeed(o.train.seed ?? 0);
   const net = new MetricNet({ ...o.net, head, numClasses: known.length, inputSize: all.size });
