@@ -85,6 +85,16 @@ test('--shard 1/2 with --workers 2 segments its half, byte-equal to the full run
   }
 });
 
+test('a baseline and a reference-mode network through --workers 2 give the label PNGs of --workers 1', () => {
+  for (const w of ['1', '2']) segment(join(dir, 'imgs'), '--out', join(dir, `km${w}`), '--workers', w, '--method', 'kmeans-colour');
+  const trained = segment(join(dir, 'imgs', 'a1.png'), '--out', join(dir, 'ref'), '--reference', join(dir, 'imgs'), '--updates-per-image', '2', '--reference-size', '16') as Out & { reference: { weights: string } };
+  for (const w of ['1', '2']) segment(join(dir, 'imgs'), '--out', join(dir, `apply${w}`), '--workers', w, '--weights', trained.reference.weights);
+  for (const n of NAMES) {
+    assert.ok(label('km2', n).equals(label('km1', n)), `kmeans-colour ${n}`);
+    assert.ok(label('apply2', n).equals(label('apply1', n)), `reference apply ${n}`);
+  }
+});
+
 test('a garbled image in the folder: one line naming it, exit 1, no run folder left', () => {
   mkdirSync(join(dir, 'bad'));
   copy(join(dir, 'imgs', 'a1.png'), join(dir, 'bad', 'a1.png'));

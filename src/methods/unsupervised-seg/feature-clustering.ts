@@ -8,6 +8,10 @@
 // dropped: a channels-last input (convs then run channels-last) was slower, median ~10.3 s vs
 // ~9.0 s contiguous. oneDNN is already what Debian's libtorch uses for these convolutions
 // (USE_MKLDNN=ON); switching it off in PyTorch made a step ~1.5× slower (7.8 s vs 5.0 s).
+// Also measured in PyTorch 1.13 (scripts/torchref/segspeed_levers.py, alternating with fp32, 1
+// thread): channels_last 1.8× slower, bf16 autocast 8× slower (this VM has AVX2 only, no
+// AVX-512/bf16) and both change the labels; mkldnn tensors, jit.freeze and the continuity
+// differences as depthwise convs gave no gain. Folders gain from `kensa segment --workers N`.
 import { manualSeed, noGrad, tensor, tidy, keep, type Tensor } from '../../engine/index.js';
 import { UnsupSegNet } from '../../models/unsup-seg-net.js';
 import { SGD } from '../../optim/index.js';
