@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadModel } from '../../methods/metric-learning/model-store.js';
 import { unknownScore, SCORE_NAMES } from '../../methods/metric-learning/scores/index.js';
 import { loadTileSet, tilesOfImages } from '../../methods/metric-learning/tile-data.js';
-import { predict, argmaxRows } from '../../methods/metric-learning/trainer.js';
+import { predict, argmaxRows, headLogits } from '../../methods/metric-learning/trainer.js';
 import { imageVerdict, type ImageVerdict } from '../../methods/metric-learning/verdict.js';
 import type { ReportSummary } from '../../report/summary.js';
 import { heatmapOverlay } from '../../report/figures/heatmap-overlay.js';
@@ -59,7 +59,7 @@ export const metricIdentifyCommand = defineCommand<MetricIdentifyOptions>({
     if (paths.length === 0) throw new OptionError('--shard', `part ${o.shard} of ${args[0]} holds no image`);
     const set = await loadTileSet(paths.map((path) => ({ path, label: -1 })), meta.tiling);
     const p = predict(net, set, { norm: meta.norm, device: o.device });
-    const fn = unknownScore(scoreName).fit({ embeddings: reference.embeddings, labels: reference.labels, numClasses: meta.classes.length, normalize: net.head.normalizesEmbeddings });
+    const fn = unknownScore(scoreName).fit({ embeddings: reference.embeddings, logits: headLogits(net, reference.embeddings, o.device), labels: reference.labels, numClasses: meta.classes.length, normalize: net.head.normalizesEmbeddings });
     const scores = fn(p);
     const pred = argmaxRows(p.logits);
     const run = ctx.run();

@@ -61,7 +61,7 @@ export const metricTrainCommand = defineCommand<MetricTrainOptions>({
     const normalize = net.head.normalizesEmbeddings;
     const thresholds: Record<string, number> = {};
     for (const s of UNKNOWN_SCORES) {
-      const fn = s.fit({ embeddings: pTrain.embeddings, labels: train.labels, numClasses: classes.length, normalize });
+      const fn = s.fit({ embeddings: pTrain.embeddings, logits: pTrain.logits, labels: train.labels, numClasses: classes.length, normalize });
       thresholds[s.name] = calibrateThreshold(fn(pVal), { tpr: o.tpr }).threshold;
     }
     const meta: StoredModel = {

@@ -108,7 +108,7 @@ export async function evaluateFold(all: TileSet, classes: readonly string[], unk
   const unkPred = argmaxRows(pUnk.logits);
   const scores: Record<string, ScoreResult> = {};
   for (const s of UNKNOWN_SCORES) {
-    const fn = s.fit({ embeddings: pTrain.embeddings, labels: train.labels, numClasses: known.length, normalize: net.head.normalizesEmbeddings });
+    const fn = s.fit({ embeddings: pTrain.embeddings, logits: pTrain.logits, labels: train.labels, numClasses: known.length, normalize: net.head.normalizesEmbeddings });
     const sVal = fn(pVal);
     const sTest = fn(pTest);
     const sUnk = fn(pUnk);

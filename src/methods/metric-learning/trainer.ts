@@ -122,6 +122,16 @@ export function predict(net: MetricNet, set: TileSet, o: TrainOptions = {}, batc
   return { embeddings, logits };
 }
 
+/** The head's inference logits [N,C] of stored embeddings [N,D] (e.g. a model's reference tiles). */
+export function headLogits(net: MetricNet, embeddings: Matrix, device = 'cpu'): Matrix {
+  const out = matrix(embeddings.rows, net.config.numClasses);
+  if (embeddings.rows === 0) return out;
+  net.eval();
+  noGrad(() => tidy(() => out.data.set(net.head.logits(tensor(embeddings.data, { shape: [embeddings.rows, embeddings.cols], device })).cpu().data() as Float32Array)));
+  net.train();
+  return out;
+}
+
 /** Row-wise argmax of logits. */
 export function argmaxRows(m: Matrix): Int32Array {
   const out = new Int32Array(m.rows);

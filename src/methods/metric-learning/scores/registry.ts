@@ -6,8 +6,9 @@ import { mahalanobisScore } from './mahalanobis.js';
 import { mspScore } from './msp.js';
 import { maxLogitScore } from './max-logit.js';
 import { energyScore } from './energy.js';
+import { vimScore } from './vim.js';
 
-export const UNKNOWN_SCORES: readonly UnknownScore[] = [centroidDistanceScore, knnDistanceScore(), mahalanobisScore, mspScore, maxLogitScore, energyScore];
+export const UNKNOWN_SCORES: readonly UnknownScore[] = [centroidDistanceScore, knnDistanceScore(), mahalanobisScore, vimScore(), mspScore, maxLogitScore, energyScore];
 
 export const SCORE_NAMES: readonly string[] = UNKNOWN_SCORES.map((s) => s.name);
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { auroc } from '../../../metrics/index.js';
 import { matrix } from '../matrix.js';
-import { centroidDistanceScore, knnDistanceScore, mahalanobisScore, mspScore, maxLogitScore, energyScore, UNKNOWN_SCORES, unknownScore } from './index.js';
+import { centroidDistanceScore, knnDistanceScore, mahalanobisScore, mspScore, maxLogitScore, energyScore, vimScore, symmetricEigen, UNKNOWN_SCORES, unknownScore } from './index.js';
 
 const close = (a: ArrayLike<number>, b: number[], tol = 1e-5): void => {
   assert.equal(a.length, b.length);
@@ -51,6 +51,40 @@ test('softmax baselines: MSP, MaxLogit, Energy on hand-computed logits', () => {
   close(energyScore.fit(fitData)(input), [-Math.log(4), -Math.log(2), -1000], 1e-3);
 });
 
+test('symmetricEigen: [[2,1],[1,2]] has eigenvalues 3, 1 with vectors (1,1)/√2, (1,−1)/√2; a 5×5 case satisfies A·v = λ·v', () => {
+  const { values, vectors } = symmetricEigen(Float64Array.from([2, 1, 1, 2]), 2);
+  close(values, [3, 1], 1e-12);
+  // columns, up to sign
+  close([Math.abs(vectors[0]), Math.abs(vectors[2])], [Math.SQRT1_2, Math.SQRT1_2], 1e-12);
+  assert.ok(Math.abs(vectors[0] * vectors[1] + vectors[2] * vectors[3]) < 1e-12, 'orthogonal');
+  const n = 5;
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) a[i * n + j] = a[j * n + i] = Math.sin(1 + i * 7 + j * 3);
+  const e = symmetricEigen(a, n);
+  for (let c = 0; c < n; c++) {
+    for (let i = 0; i < n; i++) {
+      let av = 0;
+      for (let j = 0; j < n; j++) av += a[i * n + j] * e.vectors[j * n + c];
+      assert.ok(Math.abs(av - e.values[c] * e.vectors[i * n + c]) < 1e-10, `column ${c} row ${i}`);
+    }
+    if (c > 0) assert.ok(e.values[c] <= e.values[c - 1], 'descending');
+  }
+});
+
+test('vim: residual off the principal axis scaled by α = mean max logit / mean residual, minus the log-sum-exp with the logits', () => {
+  // Training (±2, ±0.5): mean (0,0), covariance diag(4, 0.25) → principal axis x (dim 1); every
+  // training residual is 0.5; training max logits all 2 → α = 2 / 0.5 = 4.
+  const emb = matrix(4, 2, [-2, 0.5, 2, -0.5, -2, -0.5, 2, 0.5]);
+  const fit = vimScore({ dim: 1 }).fit({ embeddings: emb, logits: matrix(4, 2, [2, 0, 0, 2, 2, 1, 1, 2]), labels: [0, 1, 0, 1], numClasses: 2, normalize: false });
+  // (0,3), logits (0,0): v = 4·3 = 12 → 12 − ln(e¹² + 2) = −ln(1 + 2e⁻¹²) ≈ −1.2288e-5.
+  // (1,0), logits (ln 3, 0): v = 0 → −ln(1 + 3 + 1) = −ln 5.
+  // (0,0.5), logits (0,0): v = 2 → 2 − ln(e² + 2) = −0.2395403.
+  const s = fit({ embeddings: matrix(3, 2, [0, 3, 1, 0, 0, 0.5]), logits: matrix(3, 2, [0, 0, Math.log(3), 0, 0, 0]) });
+  close(s, [-Math.log(1 + 2 * Math.exp(-12)), -Math.log(5), 2 - Math.log(Math.exp(2) + 2)], 1e-6); // logits are stored as float32
+  assert.throws(() => vimScore().fit({ embeddings: emb, labels: [0, 1, 0, 1], numClasses: 2, normalize: false }), /needs the training tiles' logits/);
+  assert.throws(() => vimScore({ dim: 0 }), /dim must be/);
+});
+
 test('score registry: unique names, lookup, unknown name refused', () => {
   assert.equal(new Set(UNKNOWN_SCORES.map((s) => s.name)).size, UNKNOWN_SCORES.length);
   assert.equal(unknownScore('energy'), energyScore);
@@ -87,7 +121,8 @@ for (const score of UNKNOWN_SCORES) {
     const testEmb = matrix(d.isUnknown.length, 2, d.test);
     const logits = matrix(testEmb.rows, 2, Array.from({ length: testEmb.rows * 2 }, (_, i) => (i % 2 ? -1 : 1) * d.test[i - (i % 2)]));
     for (const normalize of [false, true]) {
-      const s = score.fit({ embeddings: emb, labels: d.labels, numClasses: 2, normalize })({ embeddings: testEmb, logits });
+      const trainLogits = matrix(emb.rows, 2, Array.from({ length: emb.rows * 2 }, (_, i) => (i % 2 ? -1 : 1) * d.train[i - (i % 2)]));
+      const s = score.fit({ embeddings: emb, logits: trainLogits, labels: d.labels, numClasses: 2, normalize })({ embeddings: testEmb, logits });
       assert.equal(s.length, testEmb.rows);
       assert.ok(s.every(Number.isFinite));
       const a = auroc(s, d.isUnknown);

@@ -11,6 +11,8 @@ export interface ScoreFitData {
   numClasses: number;
   /** Whether the head works on L2-normalised embeddings (then distances use them too). */
   normalize: boolean;
+  /** [N, C] inference logits of the same tiles (scores that scale features to logits, e.g. ViM, need them). @default absent */
+  logits?: Matrix;
 }
 
 /** Tiles to score: their raw embeddings and the head's inference logits. */
