@@ -65,9 +65,14 @@ export class RunFolder {
   async writeReport(title: string): Promise<string> {
     return writeReport(this.dir, { title });
   }
-  /** After a failure: remove a folder this run created unless it holds a checkpoint --resume can continue from. */
+  /** Whether a per-item command (segment over a folder) left finished items' records (images/*.json) that --resume skips. */
+  hasItemRecords(): boolean {
+    const d = this.path('images');
+    return existsSync(d) && readdirSync(d).some((f) => f.endsWith('.json'));
+  }
+  /** After a failure: remove a folder this run created unless it holds work --resume can continue from (a checkpoint, finished items). */
   discardIfEmpty(): boolean {
-    if (this.created && !this.hasCheckpoints()) {
+    if (this.created && !this.hasCheckpoints() && !this.hasItemRecords()) {
       rmSync(this.dir, { recursive: true, force: true });
       return true;
     }
