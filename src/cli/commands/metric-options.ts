@@ -10,7 +10,7 @@ import type { ImageSplit } from '../../methods/metric-learning/open-set-eval.js'
 
 export interface MetricDataOptions {
   /** Class-per-folder image root. (required) */ data: string;
-  /** Region tiled, x,y,width,height in pixels, or 'none'. @default '0,0,1280,894' (drops the SEM info bar, rows 894–959) */ crop: string;
+  /** Region tiled, x,y,width,height in pixels, or 'none' (the whole image). For sem-ncm, '0,0,1280,894' drops the microscope's info bar (rows 894–959). @default 'none' */ crop: string;
   /** Tile edge in original pixels. @default 128 */ tileSize: number;
   /** Step between tiles in original pixels; 0 = tileSize. @default 0 */ stride: number;
   /** Tiles shrunk by this factor before the network. @default 4 */ downsample: number;
@@ -38,7 +38,7 @@ export interface MetricNetOptions {
 
 export const METRIC_DATA_SPECS: OptionSpecs<MetricDataOptions> = {
   data: { kind: 'string', description: 'class-per-folder image root (one sub-folder per class)', required: true, placeholder: 'DIR' },
-  crop: { kind: 'string', description: "region tiled, x,y,width,height, or 'none' (default drops the SEM info bar)", default: '0,0,1280,894', placeholder: 'BOX' },
+  crop: { kind: 'string', description: "region tiled, x,y,width,height, or 'none' = the whole image (sem-ncm: 0,0,1280,894 drops its info bar)", default: 'none', placeholder: 'BOX' },
   tileSize: { kind: 'integer', description: 'tile edge in original pixels', default: 128, min: 1 },
   stride: { kind: 'integer', description: 'step between tiles in original pixels (0 = tile size)', default: 0, min: 0 },
   downsample: { kind: 'integer', description: 'tiles are shrunk by this factor (area average)', default: 4, min: 1 },
