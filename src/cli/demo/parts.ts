@@ -54,7 +54,8 @@ const metricPart: DemoPart = {
     if (c.data) {
       unknown = 'NCM811';
       source = `SEM images of four NCM cathode powders (${realDir(c, 'sem-ncm')}); ${unknown} held out as the unknown material`;
-      args = ['--data', realDir(c, 'sem-ncm'), '--epochs', tiny(c) ? '1' : '4'];
+      // the bottom rows hold the microscope's info bar, which names the material: cropped off
+      args = ['--data', realDir(c, 'sem-ncm'), '--crop', '0,0,1280,894', '--epochs', tiny(c) ? '1' : '4'];
     } else {
       const data = join(c.dir, 'data');
       await writeTextureClasses(data);

@@ -12,7 +12,7 @@ import { row, squaredDistance, normalizeRows, type Matrix } from '../../methods/
 import { loadModel } from '../../methods/metric-learning/model-store.js';
 import { pca2 } from '../../methods/metric-learning/projection.js';
 import { unknownScore } from '../../methods/metric-learning/scores/index.js';
-import { argmaxRows, predict, tileBatch } from '../../methods/metric-learning/trainer.js';
+import { argmaxRows, headLogits, predict, tileBatch } from '../../methods/metric-learning/trainer.js';
 import { loadTileSet, type TileImage } from '../../methods/metric-learning/tile-data.js';
 import { blendHeatmap } from '../../report/figures/heatmap-overlay.js';
 import { InputError } from '../../util/errors.js';
@@ -88,7 +88,7 @@ export async function metricOverview(runDir: string): Promise<MetricOverview> {
     const normalize = net.head.normalizesEmbeddings;
     const scoreName = meta.score;
     const threshold = meta.thresholds[scoreName];
-    const scores = unknownScore(scoreName).fit({ embeddings: reference.embeddings, labels: reference.labels, numClasses: meta.classes.length, normalize })(p);
+    const scores = unknownScore(scoreName).fit({ embeddings: reference.embeddings, logits: headLogits(net, reference.embeddings), labels: reference.labels, numClasses: meta.classes.length, normalize })(p);
     const cc = classCentroids(reference.embeddings, reference.labels, meta.classes.length, normalize);
     const near = nearestCentroid(cc, p.embeddings);
     const pred = argmaxRows(p.logits);
