@@ -19,6 +19,8 @@
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/csrc/autograd/function.h>
+#include <torch/csrc/autograd/functions/utils.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -371,6 +373,57 @@ Napi::Value DistAllReduceSync(const Napi::CallbackInfo& info) {
   });
 }
 
+// ---- a differentiable all-reduce (for synchronised batch norm) -----------------------------
+//
+// y = sum over ranks of x; its gradient is again a sum over ranks of dy (every rank's loss
+// depends on every rank's x through y). The engine has no custom-function mechanism in
+// TypeScript, so the backward is an autograd Node here. Both directions wait on the calling
+// thread (forward: the module's forward; backward: libtorch's autograd engine), in the same
+// order on every rank because every rank runs the same graph.
+
+at::Tensor allReduceSumNow(const GroupRef& g, const at::Tensor& x) {
+  at::NoGradGuard ng;
+  at::Tensor buf = x.detach().clone().contiguous();
+  std::vector<at::Tensor> io{buf};
+  c10d::AllreduceOptions ao;
+  ao.reduceOp = c10d::ReduceOp::SUM;
+  g->pg->allreduce(io, ao)->wait(g->timeout);
+  return buf;
+}
+
+struct AllReduceSumBackward : public torch::autograd::Node {
+  GroupRef group;
+  std::vector<int64_t> sizes;
+  at::TensorOptions options;
+  torch::autograd::variable_list apply(torch::autograd::variable_list&& grads) override {
+    // an undefined incoming gradient still takes part (the other ranks wait for this one)
+    at::Tensor gy = grads.empty() || !grads[0].defined() ? at::zeros(sizes, options) : grads[0];
+    return {allReduceSumNow(group, gy)};
+  }
+  std::string name() const override { return "AllReduceSumBackward"; }
+};
+
+// distAllReduceDiff(group, tensor) -> tensor: a new tensor, the sum over ranks, differentiable.
+Napi::Value DistAllReduceDiff(const Napi::CallbackInfo& info) {
+  return guardedDist(info, "allReduceDifferentiable", [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    GroupRef g = groupOf(info, "allReduceDifferentiable");
+    if (info.Length() < 2) throw Napi::TypeError::New(env, "allReduceDifferentiable: expected a tensor");
+    at::Tensor x = unwrapTensor(env, info[1], "allReduceDifferentiable");
+    if (!at::isFloatingType(x.scalar_type())) throw Napi::TypeError::New(env, "allReduceDifferentiable: expected a floating-point tensor");
+    at::Tensor y = allReduceSumNow(g, x);
+    if (torch::autograd::compute_requires_grad(x)) {
+      auto fn = std::shared_ptr<AllReduceSumBackward>(new AllReduceSumBackward(), torch::autograd::deleteNode);
+      fn->group = g;
+      fn->sizes = x.sizes().vec();
+      fn->options = x.options();
+      fn->set_next_edges(torch::autograd::collect_next_edges(x));
+      torch::autograd::set_history(y, fn);
+    }
+    return wrapTensor(env, y);
+  });
+}
+
 // distBroadcast(group, tensors, root) -> Promise<void>: rank root's values into every rank's tensors.
 Napi::Value DistBroadcast(const Napi::CallbackInfo& info) {
   return guardedDist(info, "broadcast", [&]() -> Napi::Value {
@@ -440,6 +493,7 @@ void registerDist(Napi::Env env, Napi::Object exports) {
   KENSA_DIST_FN("distInit", DistInit);
   KENSA_DIST_FN("distAllReduce", DistAllReduce);
   KENSA_DIST_FN("distAllReduceSync", DistAllReduceSync);
+  KENSA_DIST_FN("distAllReduceDiff", DistAllReduceDiff);
   KENSA_DIST_FN("distBroadcast", DistBroadcast);
   KENSA_DIST_FN("distAllGather", DistAllGather);
   KENSA_DIST_FN("distBarrier", DistBarrier);

@@ -1,6 +1,7 @@
 // Data-parallel fit through kensa launch: 2 ranks of batch B end with the weights of one process
 // of batch 2B (within 1e-5) after 8 steps of the classify trainer, every rank the same; with
-// batch norm in training mode (per-replica statistics) they differ, as documented. Buckets.
+// batch norm in training mode (per-replica statistics) they differ, as documented; with
+// synchronised batch norm they agree again, running statistics included. Buckets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -16,15 +17,17 @@ import { Linear } from '../nn/index.js';
 import { SGD } from '../optim/index.js';
 import { shardOf, shardRange } from './world.js';
 import { liveTensors, ones, tidy, zeros } from '../engine/index.js';
+import { native } from '../engine/native.js';
 
 const WORKER = fileURLToPath(new URL('./testing/dp-classify-worker.js', import.meta.url));
 const MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const skip = distAvailable() ? false : 'the kensa addon in use was built without process groups (needs libgloo-dev at build time)';
 const env = { ...process.env, OMP_NUM_THREADS: '1' };
+const skipSync = skip || (typeof (native as unknown as Record<string, unknown>).distAllReduceDiff === 'function' ? false : 'the kensa addon in use predates the differentiable all-reduce (native/src/dist.cc): rebuild it');
 
 type Weights = Record<string, number[]>;
-function read(file: string): { rank: number; steps: number; weights: Weights } {
-  return JSON.parse(readFileSync(file, 'utf8')) as { rank: number; steps: number; weights: Weights };
+function read(file: string): { rank: number; steps: number; weights: Weights; buffers: Weights } {
+  return JSON.parse(readFileSync(file, 'utf8')) as { rank: number; steps: number; weights: Weights; buffers: Weights };
 }
 function maxDiff(a: Weights, b: Weights): number {
   let m = 0;
@@ -32,17 +35,23 @@ function maxDiff(a: Weights, b: Weights): number {
   return m;
 }
 function alone(file: string, batch: number, bn = '', twice = ''): Weights {
+  return aloneState(file, batch, bn, twice).weights;
+}
+function aloneState(file: string, batch: number, bn = '', twice = ''): { weights: Weights; buffers: Weights } {
   const r = spawnSync(process.execPath, [WORKER, file, String(batch), '2', bn, twice], { env, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  return read(file).weights;
+  return read(file);
 }
 function launched(dir: string, batch: number, bn = '', twice = ''): Weights[] {
+  return launchedState(dir, batch, bn, twice).map((r) => r.weights);
+}
+function launchedState(dir: string, batch: number, bn = '', twice = ''): { weights: Weights; buffers: Weights }[] {
   const file = join(dir, `dp-${bn}${twice}-rank`);
   // each rank writes its own file: the worker names it by RANK
   const r = spawnSync(process.execPath, [MAIN, 'launch', '--nproc', '2', '--timeout', '60', '--', 'sh', '-c', `exec "$0" "$1" "$2$RANK.json" "$3" 2 "$4" "$5"`, process.execPath, WORKER, file, String(batch), bn, twice], { env, encoding: 'utf8' });
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
   assert.match(r.stdout, /^\[rank 1\] trained 2 epochs$/m); // output prefixed by rank
-  return [0, 1].map((k) => read(`${file}${k}.json`).weights);
+  return [0, 1].map((k) => read(`${file}${k}.json`));
 }
 
 test('2 ranks of batch 4 = one process of batch 8 after 8 classify-trainer steps (within 1e-5); batch 4 alone differs', { skip, timeout: 180_000 }, () => {
@@ -69,6 +78,29 @@ test('with batch norm in training mode the statistics are per replica: ranks agr
     const ref = alone(join(dir, 'alone8bn.json'), 8, 'bn');
     assert.ok(maxDiff(w0, w1) < 1e-6, 'ranks diverged');
     assert.ok(maxDiff(w0, ref) > 1e-5, 'per-replica batch norm unexpectedly matched the combined batch');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('synchronised batch norm: 2 ranks of batch 4 = one process of batch 8 with plain batch norm, weights and running statistics (within 1e-5)', { skip: skipSync, timeout: 240_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kensa-dp-'));
+  try {
+    const [r0, r1] = launchedState(dir, 4, 'syncbn');
+    const ref = aloneState(join(dir, 'alone8bn.json'), 8, 'bn');
+    // the control: the same launch with per-replica batch norm
+    const [c0] = launchedState(dir, 4, 'bn');
+    assert.ok(Object.keys(ref.buffers).length >= 2, 'the model has no batch-norm buffers');
+    assert.ok(maxDiff(r0.weights, r1.weights) < 1e-6, 'ranks diverged');
+    const dw = maxDiff(r0.weights, ref.weights);
+    const db = maxDiff(r0.buffers, ref.buffers);
+    assert.ok(dw < 1e-5, `2×4 SyncBN vs 1×8 BN: max |Δw| = ${dw}`);
+    assert.ok(db < 1e-5, `2×4 SyncBN vs 1×8 BN: max |Δ running stats| = ${db}`);
+    assert.ok(maxDiff(r1.buffers, ref.buffers) < 1e-5, "rank 1's running statistics are not the global batch's");
+    const cw = maxDiff(c0.weights, ref.weights);
+    const cb = maxDiff(c0.buffers, ref.buffers);
+    assert.ok(cw > 100 * Math.max(dw, 1e-7) && cb > 1e-4, `per-replica BN is not clearly further from 1×8: Δw ${cw} (sync ${dw}), Δstats ${cb} (sync ${db})`);
+    process.stdout.write(`# SyncBN 2x4 vs BN 1x8: max |dw| ${dw.toExponential(2)}, max |d running| ${db.toExponential(2)}; per-replica BN: ${cw.toExponential(2)}, ${cb.toExponential(2)}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

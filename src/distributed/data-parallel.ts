@@ -3,12 +3,13 @@
 // per ~25 MB of gradients, the tensors of a bucket flattened into one buffer by the addon).
 // Batch-norm statistics stay per replica (each rank normalises by its own part of the batch and
 // keeps its own running estimates; rank 0's are the ones saved), as PyTorch's DDP does without
-// SyncBatchNorm.
+// SyncBatchNorm, unless the model's batch norms were converted by syncBatchNorm (--sync-bn):
+// those reduce their statistics over the group set here.
 import type { Tensor } from '../engine/tensor.js';
 import type { Module } from '../nn/module.js';
 import { ProcessGroup } from './process-group.js';
 import { distConfigFromEnv } from './config.js';
-import { setDataShard } from './world.js';
+import { setDataShard, setSyncGroup } from './world.js';
 
 /** What data-parallel training needs from a fit task. */
 export interface Replicated {
@@ -90,12 +91,14 @@ export async function makeDataParallel(task: Replicated, group: ProcessGroup, o:
     });
   }
   const prevShard = setDataShard({ rank: group.rank, worldSize: group.worldSize });
+  const prevSync = setSyncGroup(group); // for batch norm converted by syncBatchNorm (src/nn/sync-batch-norm.ts)
   return {
     group,
     gradBytes,
     close() {
       for (const r of restore) r();
       setDataShard(prevShard);
+      setSyncGroup(prevSync);
       if (!o.keepGroup) group.destroy();
     },
   };

@@ -11,10 +11,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { distAvailable } from './native-dist.js';
 import { writeHeadSet } from '../testing/synthetic-heads.js';
+import { native } from '../engine/native.js';
 
 const MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const skip = distAvailable() ? false : 'the kensa addon in use was built without process groups (needs libgloo-dev at build time)';
 const train = (data: string, out: string, epochs: number): string[] => ['classify', 'train', '--data', data, '--out', out, '--size', '32', '--slices', '0.35:0.65', '--width', '8', '--batch-size', '8', '--epochs', String(epochs), '--augment', 'none', '--threads', '1'];
+// --sync-bn on the first run when the addon has the differentiable all-reduce (mini-VGG has batch norm)
+const hasSync = typeof (native as unknown as Record<string, unknown>).distAllReduceDiff === 'function';
 const replicas = (): string[] => readdirSync(tmpdir()).filter((f) => f.startsWith('kensa-rank'));
 
 test('kensa launch --nproc 2 -- classify train: a report and checkpoints from rank 0 only; rank 1 leaves nothing behind', { skip, timeout: 300_000 }, async () => {
@@ -22,9 +25,10 @@ test('kensa launch --nproc 2 -- classify train: a report and checkpoints from ra
   try {
     await writeHeadSet(join(dir, 'data'), 5, 1);
     const before = new Set(replicas());
-    const r = spawnSync(process.execPath, [MAIN, 'launch', '--nproc', '2', '--timeout', '120', '--', ...train(join(dir, 'data'), join(dir, 'run'), 2)], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [MAIN, 'launch', '--nproc', '2', '--timeout', '120', '--', ...train(join(dir, 'data'), join(dir, 'run'), 2), ...(hasSync ? ['--sync-bn'] : [])], { encoding: 'utf8' });
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stderr, /\[rank 1\] data-parallel: rank 1 of 2/);
+    if (hasSync) assert.match(r.stderr, /\[rank 1\] --sync-bn: [1-9]\d* batch-norm layer\(s\) synchronised/);
     assert.match(r.stdout, /\[rank 0\] classify train: minivgg, best epoch \d/);
     assert.ok(existsSync(join(dir, 'run', 'report.html')));
     assert.ok(readdirSync(join(dir, 'run', 'checkpoints')).some((f) => f === 'best.safetensors' || f.startsWith('epoch-')));

@@ -12,6 +12,8 @@ export interface DistNative {
   distInit(o: { host: string; port: number; rank: number; worldSize: number; timeoutMs: number; iface?: string }): Promise<NativeGroup>;
   distAllReduce(g: NativeGroup, tensors: NativeTensor[], op: ReduceOp): Promise<void>;
   distAllReduceSync(g: NativeGroup, tensors: NativeTensor[], op: ReduceOp): void;
+  /** Absent from addons built before it existed. */
+  distAllReduceDiff?(g: NativeGroup, t: NativeTensor): NativeTensor;
   distBroadcast(g: NativeGroup, tensors: NativeTensor[], root: number): Promise<void>;
   distAllGather(g: NativeGroup, t: NativeTensor): Promise<NativeTensor[]>;
   distBarrier(g: NativeGroup): Promise<void>;

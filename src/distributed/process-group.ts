@@ -57,6 +57,17 @@ export class ProcessGroup {
     distNative().distAllReduceSync(this.g, handles(tensors), op);
   }
 
+  /**
+   * The sum over ranks of `t` as a new tensor, differentiable: its gradient is the sum over ranks
+   * of the incoming gradients (an autograd node in the addon; both directions wait on the calling
+   * thread, so every rank must call it in the same order, as the same model's forward does).
+   */
+  allReduceDifferentiable(t: Tensor): Tensor {
+    const n = distNative();
+    if (typeof n.distAllReduceDiff !== 'function') throw new Error('allReduceDifferentiable: this kensa addon predates the differentiable all-reduce (rebuild it: npm run build:native)');
+    return new Tensor(n.distAllReduceDiff(this.g, t.handle));
+  }
+
   /** Rank `root`'s values into every rank's tensors, in place. */
   broadcast(tensors: Tensor | Tensor[], root = 0): Promise<void> {
     return distNative().distBroadcast(this.g, handles(tensors), root);

@@ -2,6 +2,7 @@
 // trainer draws one global batch of batchSize·worldSize from the epoch order (the same on every
 // rank: fit seeds each epoch alike) and trains on its rank's contiguous part, so N ranks of batch
 // B take the same steps as one process of batch N·B.
+import type { ProcessGroup } from './process-group.js';
 
 /** Which part of every global batch this process trains on. */
 export interface DataShard {
@@ -34,4 +35,18 @@ export function shardRange(n: number, s: DataShard = current): { start: number; 
 export function shardOf<T>(globalBatch: readonly T[], s: DataShard = current): T[] {
   const { start, count } = shardRange(globalBatch.length, s);
   return globalBatch.slice(start, start + count);
+}
+
+/** The group synchronised batch norm reduces over while a data-parallel fit runs (none otherwise). */
+let syncWith: ProcessGroup | undefined;
+
+export function syncGroup(): ProcessGroup | undefined {
+  return syncWith;
+}
+
+/** Set by fit's data-parallel wrapper for the duration of a run; returns the previous group. */
+export function setSyncGroup(g: ProcessGroup | undefined): ProcessGroup | undefined {
+  const prev = syncWith;
+  syncWith = g;
+  return prev;
 }

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineCommand } from '../command.js';
 import { manualSeed } from '../../engine/index.js';
+import { syncBatchNorm } from '../../nn/sync-batch-norm.js';
 import { subsetImageSet } from '../../data/index.js';
 import { BACKBONE_NAMES, buildBackbone, type BackboneConfig } from '../../methods/classify/backbones.js';
 import { saveClassifierMeta, readClassifierMeta, CLASSIFIER_FILE } from '../../methods/classify/model-store.js';
@@ -30,6 +31,7 @@ export interface ClassifyTrainOptions extends ImageSetCliOptions {
   /** Fraction of each class's groups for validation. @default 0.15 */ valFraction: number;
   /** Fraction of each class's groups for testing. @default 0.15 */ testFraction: number;
   /** @default false */ resume: boolean;
+  /** Under kensa launch: batch-norm statistics of the global batch (SyncBatchNorm). @default false */ syncBn: boolean;
 }
 
 export const classifyTrainCommand = defineCommand<ClassifyTrainOptions>({
@@ -51,6 +53,7 @@ export const classifyTrainCommand = defineCommand<ClassifyTrainOptions>({
     valFraction: { kind: 'number', description: "fraction of each class's subjects (files) for validation", default: 0.15, min: 0.01, max: 0.9 },
     testFraction: { kind: 'number', description: "fraction of each class's subjects (files) for testing", default: 0.15, min: 0, max: 0.9 },
     resume: { kind: 'boolean', description: 'continue from the last checkpoint in --out', default: false },
+    syncBn: { kind: 'boolean', description: "under kensa launch: batch norm normalises by every rank's part of the batch together (SyncBatchNorm), not each rank's own", default: false },
   },
   async run(o, _args, ctx) {
     const run = ctx.run();
@@ -74,6 +77,7 @@ export const classifyTrainCommand = defineCommand<ClassifyTrainOptions>({
     await saveClassifierMeta(run.dir, { net: config, classes: set.classes, image: imageSetOptions(o), norm, data: resolve(o.data) });
     manualSeed(o.seed);
     const net = buildBackbone(config).to(o.device);
+    if (o.syncBn) ctx.log(`--sync-bn: ${syncBatchNorm(net)} batch-norm layer(s) synchronised over the data-parallel ranks`);
     const topts = { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay, augment: o.augment as Augmentation, balanced: o.balanced, labelSmoothing: o.labelSmoothing, seed: o.seed, norm, device: o.device };
     const task = classifierTask(net, train, val.count > 0 ? val : undefined, topts);
     const ckDir = run.checkpointDir();
