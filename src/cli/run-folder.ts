@@ -22,7 +22,7 @@ export class RunFolder {
       mkdirSync(this.dir, { recursive: true });
     } catch (e) {
       // a read-only mount reports ENOENT from a recursive mkdir: name the real cause when there is one
-      throw new OptionError('--out', `${this.dir}: ${writeProblem(folderProblem(this.dir) ?? e).replace('cannot write', 'cannot create the run folder')}`);
+      throw cannotCreate(this.dir, folderProblem(this.dir) ?? e);
     }
     this.figures = new RunFigures(this.dir);
   }
@@ -97,7 +97,12 @@ export function checkRunFolder(dir: string): void {
     return;
   }
   const problem = folderProblem(d);
-  if (problem !== undefined) throw new OptionError('--out', `${d}: ${writeProblem(problem).replace('cannot write', 'cannot create the run folder')}`);
+  if (problem !== undefined) throw cannotCreate(d, problem);
+}
+
+/** The --out error for a run folder that cannot be created, naming the cause. */
+function cannotCreate(dir: string, cause: unknown): OptionError {
+  return new OptionError('--out', `${dir}: ${writeProblem(cause).replace('cannot write', 'cannot create the run folder')}`);
 }
 
 /** Why `dir` cannot be created: the nearest existing ancestor's write error (or that it is a file), if it has one. */

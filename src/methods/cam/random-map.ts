@@ -35,10 +35,6 @@ export class RandomMap implements CamMethod {
       const rng = new Rng(contentSeed(all.subarray(i * perImage, (i + 1) * perImage)));
       for (let p = 0; p < h * w; p++) out[i * h * w + p] = rng.next();
     }
-    const map = tensor(out, { shape: [n, h, w] });
-    if (input.activations.device === 'cpu') return map;
-    const moved = map.to(input.activations.device);
-    map.dispose();
-    return moved;
+    return tensor(out, { shape: [n, h, w], device: input.activations.device });
   }
 }
