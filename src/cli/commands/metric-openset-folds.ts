@@ -8,7 +8,7 @@ import { evaluateFold, type ImageSplit } from '../../methods/metric-learning/ope
 import type { FoldSpec, ProtocolFoldResult } from '../../methods/metric-learning/openset-protocol.js';
 import type { ImageVerdictOptions } from '../../methods/metric-learning/verdict.js';
 import { OptionError } from '../../util/errors.js';
-import { splitDataset, tileOptions, type MetricDataOptions, type MetricNetOptions } from './metric-options.js';
+import { splitDataset, tileOptions, trainLevers, type MetricDataOptions, type MetricNetOptions } from './metric-options.js';
 
 /** What a fold needs of the command's options (plain data: it travels to worker processes). */
 export interface FoldRunOptions extends MetricDataOptions, MetricNetOptions {
@@ -81,8 +81,8 @@ export async function runFold(data: OpensetData, spec: FoldSpec, o: FoldRunOptio
   const latest = ck.resume && checkpointDir !== undefined ? latestCheckpoint(checkpointDir) : undefined;
   if (latest) log(`  ${label}: resuming after epoch ${latest.epoch}`);
   const r = await evaluateFold(data.all, data.classes, u, foldSplit(data, o, block, spec.seed, u), spec.head, {
-    net: { backbone: o.backbone, width: o.width, embeddingSize: o.embeddingSize, scale: o.scale },
-    train: { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, augment: o.augment, order: o.balanced ? 'balanced' : 'shuffle', seed: spec.seed, device: o.device },
+    net: { backbone: o.backbone, width: o.width, embeddingSize: o.embeddingSize, scale: o.scale, pool: o.pool as 'flatten' | 'gap' },
+    train: { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, augment: o.augment, order: o.balanced ? 'balanced' : 'shuffle', seed: spec.seed, device: o.device, ...trainLevers(o) },
     tpr: o.tpr,
     verdict: { aggregate: o.aggregate as ImageVerdictOptions['aggregate'] },
     checkpointDir,

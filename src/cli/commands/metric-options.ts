@@ -31,6 +31,11 @@ export interface MetricNetOptions {
   /** @default 64 */ batchSize: number;
   /** Adam learning rate. @default 0.001 */ lr: number;
   /** Seeded flips and quarter turns. @default true */ augment: boolean;
+  /** mini-VGG's last feature map: 'flatten' or 'gap' (global average pooling). @default 'flatten' */ pool: string;
+  /** 'constant' or 'cosine' learning-rate decay over the epochs. @default 'constant' */ lrSchedule: string;
+  /** Metric heads: epochs over which the margin grows from 0 to full (0 = full from the start). @default 0 */ marginWarmup: number;
+  /** With --augment: brightness/contrast jitter amplitude (pixel units 0–1; 0 = none). @default 0 */ jitter: number;
+  /** With --augment: zoom-in jitter, factor in [1, 1 + this] (0 = none). @default 0 */ scaleJitter: number;
   /** Class-balanced sampling. @default true */ balanced: boolean;
   /** TPR on validation tiles for the unknown threshold. @default 0.95 */ tpr: number;
   /** Tile → image aggregation: vote, mean or median. @default 'vote' */ aggregate: string;
@@ -64,10 +69,20 @@ export const METRIC_NET_SPECS: OptionSpecs<MetricNetOptions> = {
   batchSize: { kind: 'integer', description: 'tiles per step', default: 64, min: 2 },
   lr: { kind: 'number', description: 'Adam learning rate', default: 0.001, min: 0 },
   augment: { kind: 'boolean', description: 'seeded flips and quarter turns', default: true },
+  pool: { kind: 'string', description: "mini-VGG's last feature map: flatten, or gap (global average pooling)", default: 'flatten', choices: ['flatten', 'gap'] },
+  lrSchedule: { kind: 'string', description: 'learning rate over the epochs: constant, or cosine decay', default: 'constant', choices: ['constant', 'cosine'] },
+  marginWarmup: { kind: 'integer', description: 'metric heads: epochs over which the margin grows from 0 to full (0 = none)', default: 0, min: 0 },
+  jitter: { kind: 'number', description: 'with --augment: brightness/contrast jitter amplitude (0 = none)', default: 0, min: 0, max: 0.99 },
+  scaleJitter: { kind: 'number', description: 'with --augment: zoom-in jitter, factor in [1, 1 + this] (0 = none)', default: 0, min: 0, max: 1 },
   balanced: { kind: 'boolean', description: 'class-balanced sampling', default: true },
   tpr: { kind: 'number', description: 'fraction of validation known tiles accepted by the threshold', default: 0.95, min: 0.5, max: 1 },
   aggregate: { kind: 'string', description: 'tile → image aggregation of unknown scores', default: 'vote', choices: AGGREGATES },
 };
+
+/** The training options of TrainOptions that the net options carry (both trainers pass them on). */
+export function trainLevers(o: MetricNetOptions): { lrSchedule: 'constant' | 'cosine'; marginWarmup: number; jitter: number; scaleJitter: number } {
+  return { lrSchedule: o.lrSchedule as 'constant' | 'cosine', marginWarmup: o.marginWarmup, jitter: o.jitter, scaleJitter: o.scaleJitter };
+}
 
 export function tileOptions(o: MetricDataOptions): { tileSize: number; stride: number; downsample: number; crop: ReturnType<typeof parseBox> } {
   return { tileSize: o.tileSize, stride: o.stride || o.tileSize, downsample: o.downsample, crop: parseBox(o.crop) };

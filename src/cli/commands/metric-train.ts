@@ -15,7 +15,7 @@ import { lineCurves } from '../../report/figures/line-curves.js';
 import { confusionMatrixFigure } from '../../report/index.js';
 import type { ReportSummary } from '../../report/summary.js';
 import { OptionError } from '../../util/errors.js';
-import { METRIC_DATA_SPECS, METRIC_NET_SPECS, splitDataset, tileOptions, type MetricDataOptions, type MetricNetOptions } from './metric-options.js';
+import { METRIC_DATA_SPECS, METRIC_NET_SPECS, splitDataset, tileOptions, trainLevers, type MetricDataOptions, type MetricNetOptions } from './metric-options.js';
 
 export interface MetricTrainOptions extends MetricDataOptions, MetricNetOptions {
   /** @default 'arcface' */ head: string;
@@ -46,9 +46,9 @@ export const metricTrainCommand = defineCommand<MetricTrainOptions>({
     ctx.log(`metric train: ${classes.join('/')}; ${train.count} training tiles (${split.train.length} images), ${val.count} validation, ${test.count} test; ${all.size}×${all.size} px tiles`);
     await run.writeJson('split.json', { classes, train: split.train.map((i) => images[i].path), val: split.val.map((i) => images[i].path), test: split.test.map((i) => images[i].path) });
     manualSeed(o.seed);
-    const net = new MetricNet({ backbone: o.backbone, width: o.width, embeddingSize: o.embeddingSize, head: o.head, numClasses: classes.length, inputSize: all.size, scale: o.scale });
+    const net = new MetricNet({ backbone: o.backbone, width: o.width, embeddingSize: o.embeddingSize, head: o.head, numClasses: classes.length, inputSize: all.size, scale: o.scale, pool: o.pool as 'flatten' | 'gap' });
     const norm = pixelStats(train);
-    const topts = { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, augment: o.augment, order: (o.balanced ? 'balanced' : 'shuffle') as 'balanced' | 'shuffle', seed: o.seed, norm, device: o.device };
+    const topts = { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, augment: o.augment, order: (o.balanced ? 'balanced' : 'shuffle') as 'balanced' | 'shuffle', seed: o.seed, norm, device: o.device, ...trainLevers(o) };
     const ckDir = run.checkpointDir();
     const task = metricTask(net, train, val, topts);
     const fitted = await fit(task, { epochs: o.epochs, checkpointDir: ckDir, resume: o.resume, seed: o.seed }, ctx);

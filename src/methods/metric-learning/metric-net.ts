@@ -21,6 +21,12 @@ export interface MetricNetConfig {
   scale?: number;
   /** Metric heads' margin. @default the head's default */
   margin?: number;
+  /**
+   * mini-VGG: 'flatten' keeps every position of the last feature map (size-dependent, position-
+   * coded); 'gap' averages it over space (global average pooling, 4·width features). ResNet-18
+   * always pools. @default 'flatten' (models stored before this option)
+   */
+  pool?: 'flatten' | 'gap';
 }
 
 interface Backbone extends Module {
@@ -32,13 +38,18 @@ interface Backbone extends Module {
 class VggBackbone extends Module implements Backbone {
   readonly net: MiniVgg;
   readonly featureSize: number;
+  readonly gap: boolean;
   constructor(c: MetricNetConfig) {
     super();
+    const pool = c.pool ?? 'flatten';
+    if (pool !== 'flatten' && pool !== 'gap') throw new RangeError(`unknown pool '${String(pool)}' (flatten or gap)`);
+    this.gap = pool === 'gap';
     this.net = this.registerModule('net', new MiniVgg({ inChannels: 1, inputSize: c.inputSize, widths: [c.width, 2 * c.width, 4 * c.width], denseWidth: 0, numClasses: 2, batchNorm: true }));
-    this.featureSize = this.net.featureSize;
+    this.featureSize = this.gap ? 4 * c.width : this.net.featureSize;
   }
   features(x: Tensor): Tensor {
-    return tidy(() => this.net.embed.forward(this.net.features.forward(x)));
+    // gap: [N,4w,h,w] → mean over the two spatial axes → [N,4w]
+    return tidy(() => (this.gap ? this.net.features.forward(x).mean([2, 3]) : this.net.embed.forward(this.net.features.forward(x))));
   }
   forward(x: Tensor): Tensor {
     return this.features(x);
@@ -62,7 +73,7 @@ class ResNetBackbone extends Module implements Backbone {
 }
 
 export const BACKBONES: Record<string, { summary: string; create(c: MetricNetConfig): Backbone }> = {
-  minivgg: { summary: 'mini-VGG: three blocks of two 3×3 convs + BN, max pooling, flattened', create: (c) => new VggBackbone(c) },
+  minivgg: { summary: 'mini-VGG: three blocks of two 3×3 convs + BN, max pooling, flattened (or globally averaged: pool gap)', create: (c) => new VggBackbone(c) },
   resnet18: { summary: 'ResNet-18 (2-2-2-2 basic blocks), 3×3 stem, global average pooling', create: (c) => new ResNetBackbone(c) },
 };
 

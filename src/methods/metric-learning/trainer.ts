@@ -1,9 +1,11 @@
 // Training of a MetricNet on in-memory tiles: class-balanced (or shuffled) epochs under a seed,
-// seeded flips and quarter turns (data/transforms), Adam, validation accuracy after each epoch,
-// and an epoch hook for checkpoints; plus batched embedding of a tile set for the scores.
+// seeded flips and quarter turns (optionally brightness/contrast and zoom jitter; data/transforms),
+// Adam with a constant or cosine learning rate, an optional margin warm-up of the metric heads,
+// validation accuracy after each epoch; plus batched embedding of a tile set for the scores.
 import { tensor, tidy, noGrad, type Tensor } from '../../engine/index.js';
-import { Adam } from '../../optim/index.js';
-import { Rng, epochOrder, augment, RandCompose, RandFlip, RandRotate90 } from '../../data/index.js';
+import { Adam, cosineSchedule } from '../../optim/index.js';
+import { Rng, epochOrder, augment, RandCompose, RandFlip, RandRotate90, RandBrightnessContrast, RandAffine, type RandomTransform } from '../../data/index.js';
+import { CosineMarginHead } from './heads/cosine-head.js';
 import { matrix, type Matrix } from './matrix.js';
 import type { MetricNet } from './metric-net.js';
 import type { TileSet } from './tile-data.js';
@@ -15,6 +17,10 @@ export interface TrainOptions {
   /** Adam learning rate. @default 0.001 */ lr?: number;
   /** Adam L2 weight decay. @default 0.0005 */ weightDecay?: number;
   /** Seeded flips and quarter turns of each tile. @default true */ augment?: boolean;
+  /** With augment: brightness shift and contrast change up to ± this (in pixel units 0–1, before normalisation), on half the tiles; 0 = none. @default 0 */ jitter?: number;
+  /** With augment: zoom in by a factor log-uniform in [1, 1 + scaleJitter] (bilinear, no border), on half the tiles; 0 = none. @default 0 */ scaleJitter?: number;
+  /** 'constant', or 'cosine': lr·(1 + cos(π·e / epochs)) / 2 in epoch e (0-based). @default 'constant' */ lrSchedule?: 'constant' | 'cosine';
+  /** Metric heads: the margin grows linearly from 0 in epoch 0 to full in epoch marginWarmup (marginFraction e / marginWarmup); 0 = full from the start. @default 0 */ marginWarmup?: number;
   /** 'balanced': classes drawn equally often (with replacement); 'shuffle': each tile once. @default 'balanced' */ order?: 'balanced' | 'shuffle';
   /** @default 0 */ seed?: number;
   /** Pixel normalisation (x − mean) / std. @default { mean: 0, std: 1 } */ norm?: { mean: number; std: number };
@@ -42,13 +48,38 @@ export function tileBatch(set: TileSet, idx: readonly number[], o: TrainOptions,
   const out = new Float32Array(idx.length * t * t);
   const mean = o.norm?.mean ?? 0;
   const std = o.norm?.std ?? 1;
-  const aug = new RandCompose([new RandFlip(), new RandRotate90()]);
+  const aug = augmentation(o);
   idx.forEach((i, k) => {
     let d = set.data.subarray(i * t * t, (i + 1) * t * t);
     if (rngFor) d = augment(aug, { image: { data: Float32Array.from(d), channels: 1, height: t, width: t } }, rngFor(k)).sample.image.data;
     for (let p = 0; p < d.length; p++) out[k * t * t + p] = (d[p] - mean) / std;
   });
   return tensor(out, { shape: [idx.length, 1, t, t], device: o.device ?? 'cpu' });
+}
+
+/** The seeded per-tile augmentation of TrainOptions: flips, quarter turns, then the optional zoom and intensity jitter. */
+export function augmentation(o: Pick<TrainOptions, 'jitter' | 'scaleJitter'>): RandCompose {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const steps: RandomTransform<any>[] = [new RandFlip(), new RandRotate90()];
+  const z = o.scaleJitter ?? 0;
+  const j = o.jitter ?? 0;
+  if (!(z >= 0)) throw new RangeError(`scaleJitter must be >= 0, got ${z}`);
+  if (!(j >= 0 && j < 1)) throw new RangeError(`jitter must be in [0, 1), got ${j}`);
+  if (z > 0) steps.push(new RandAffine({ rotate: 0, translate: 0, scale: [1, 1 + z] }));
+  if (j > 0) steps.push(new RandBrightnessContrast({ brightness: j, contrast: j }));
+  return new RandCompose(steps);
+}
+
+/** Multiplier of the base learning rate in epoch `epoch` (0-based) of `epochs`. */
+export function lrFactor(schedule: TrainOptions['lrSchedule'], epoch: number, epochs: number): number {
+  if ((schedule ?? 'constant') === 'constant') return 1;
+  if (schedule !== 'cosine') throw new RangeError(`unknown lrSchedule '${String(schedule)}' (constant or cosine)`);
+  return cosineSchedule({ tMax: epochs })(epoch);
+}
+
+/** Fraction of the margin applied in epoch `epoch` (0-based) under a warm-up of `warmup` epochs. */
+export function marginFraction(epoch: number, warmup: number): number {
+  return warmup > 0 ? Math.min(1, epoch / warmup) : 1;
 }
 
 /** Metric-net training as a FitTask of the shared loop: one step = one batch, evaluate = validation tile accuracy. */
@@ -58,12 +89,16 @@ export function metricTask(net: MetricNet, train: TileSet, val: TileSet | undefi
   const opt = new Adam(net.parameters(), { lr: o.lr ?? 1e-3, weightDecay: o.weightDecay ?? 5e-4 });
   const labels = Array.from(train.labels);
   let order: number[] = [];
+  const baseLr = o.lr ?? 1e-3;
+  const epochs = o.epochs ?? 10;
   return {
     optimizer: opt,
     modules: { net },
     optimizers: { adam: opt },
     stepsPerEpoch: () => Math.floor(train.count / bs) || 1,
     beginEpoch(epoch) {
+      opt.setLr(baseLr * lrFactor(o.lrSchedule, epoch, epochs));
+      if (net.head instanceof CosineMarginHead) net.head.marginFraction = marginFraction(epoch, o.marginWarmup ?? 0);
       order = epochOrder(train.count, epoch, { order: o.order ?? 'balanced', seed, labels });
     },
     step(epoch, s) {

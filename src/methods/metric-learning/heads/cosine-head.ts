@@ -17,6 +17,12 @@ export abstract class CosineMarginHead extends ClassifierHead {
   readonly normalizesEmbeddings = true;
   readonly scale: number;
   readonly subCenters: number;
+  /**
+   * Fraction f ∈ [0, 1] of the margin applied in training: the target cosine becomes
+   * cos θ + f·(marginCosine(cos θ) − cos θ), so f = 0 is the plain normalised softmax (NormFace) and
+   * f = 1 the full margin. A margin warm-up raises it epoch by epoch. @default 1
+   */
+  marginFraction = 1;
   constructor(o: CosineHeadOptions) {
     super(o.embeddingSize, o.numClasses);
     this.scale = o.scale ?? 64;
@@ -50,7 +56,9 @@ export abstract class CosineMarginHead extends ClassifierHead {
     const cos = this.cosine(embeddings);
     const idx = labels.unsqueeze(1);
     const target = cos.gather(1, idx); // [N,1]
-    const edited = cos.scatter(1, idx, this.marginCosine(target));
+    const f = this.marginFraction;
+    const edge = f >= 1 ? this.marginCosine(target) : f <= 0 ? target : target.add(this.marginCosine(target).sub(target).mul(f));
+    const edited = cos.scatter(1, idx, edge);
     return edited.mul(this.scale);
   }
 }
