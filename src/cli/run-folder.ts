@@ -57,10 +57,7 @@ export class RunFolder {
    * (or in one of its subfolders, e.g. openset-eval's folds), or a finished reference training.
    */
   hasCheckpoints(): boolean {
-    const d = this.path('checkpoints');
-    if (!existsSync(d)) return false;
-    if (existsSync(join(d, 'reference.json')) || listCheckpoints(d).length > 0) return true;
-    return readdirSync(d, { withFileTypes: true }).some((e) => e.isDirectory() && listCheckpoints(join(d, e.name)).length > 0);
+    return holdsCheckpoints(this.dir);
   }
   async writeReport(title: string): Promise<string> {
     return writeReport(this.dir, { title });
@@ -78,6 +75,16 @@ export class RunFolder {
     }
     return false;
   }
+}
+
+/** A complete epoch checkpoint in `dir`/checkpoints (or a subfolder of it), a finished reference training, or such a checkpoint in a cross-validation fold (`dir`/folds/*). */
+function holdsCheckpoints(dir: string): boolean {
+  const f = join(dir, 'folds');
+  if (existsSync(f) && readdirSync(f, { withFileTypes: true }).some((e) => e.isDirectory() && holdsCheckpoints(join(f, e.name)))) return true;
+  const d = join(dir, 'checkpoints');
+  if (!existsSync(d)) return false;
+  if (existsSync(join(d, 'reference.json')) || listCheckpoints(d).length > 0) return true;
+  return readdirSync(d, { withFileTypes: true }).some((e) => e.isDirectory() && listCheckpoints(join(d, e.name)).length > 0);
 }
 
 /**

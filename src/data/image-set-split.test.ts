@@ -3,7 +3,7 @@
 // CycleGAN's --a young --b old must agree, or `kensa explain` has no common test subjects).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { packImageSet, splitSubjects, type ImageSet } from './index.js';
+import { foldSubjects, packImageSet, splitSubjects, type ImageSet } from './index.js';
 import { splitDomains } from '../methods/cyclegan/domains.js';
 import { splitGroups } from '../cli/commands/image-set-options.js';
 
@@ -37,4 +37,27 @@ test('classify (splitGroups) and cyclegan train (splitDomains) hold the same sub
   assert.deepEqual(gan.split.val, cls.val);
   assert.equal(gan.test.a.count + gan.test.b.count, cls.test.length * 3);
   assert.ok(gan.test.a.groups.every((g) => g.startsWith('young/')), 'domain A is young');
+});
+
+test('foldSubjects: K folds partition the subjects, stratified, val from the rest, independent of class order', () => {
+  const s = set(['old', 'young']);
+  const folds = [0, 1, 2, 3, 4].map((fold) => foldSubjects(s, { folds: 5, fold, valFraction: 0.2, seed: 3 }));
+  const tested = folds.flatMap((f) => f.test);
+  assert.equal(tested.length, 40, 'every subject is tested once');
+  assert.equal(new Set(tested).size, 40);
+  for (const f of folds) {
+    // 20 per class in 5 folds: 4 test subjects per class; 16 left, 20 % of them (3.2 -> 3) validation
+    for (const c of ['old', 'young']) {
+      assert.equal(f.test.filter((g) => g.startsWith(`${c}/`)).length, 4, c);
+      assert.equal(f.val.filter((g) => g.startsWith(`${c}/`)).length, 3, c);
+      assert.equal(f.train.filter((g) => g.startsWith(`${c}/`)).length, 13, c);
+    }
+    const all = [...f.train, ...f.val, ...f.test];
+    assert.equal(new Set(all).size, 40, 'no subject on two sides');
+  }
+  assert.deepEqual(foldSubjects(set(['young', 'old']), { folds: 5, fold: 2, valFraction: 0.2, seed: 3 }), folds[2], 'class order does not move the folds');
+  assert.notDeepEqual(foldSubjects(s, { folds: 5, fold: 2, valFraction: 0.2, seed: 4 }).test, folds[2].test, 'the seed does');
+  assert.throws(() => foldSubjects(s, { folds: 21, fold: 0, valFraction: 0.2, seed: 0 }), /class 'old' has 20 group\(s\).*fewer than the 21 folds/);
+  assert.throws(() => foldSubjects(s, { folds: 5, fold: 5, valFraction: 0.2, seed: 0 }), /--cv-fold/);
+  assert.throws(() => foldSubjects(s, { folds: 1, fold: 0, valFraction: 0.2, seed: 0 }), /--cv-folds/);
 });
