@@ -1,21 +1,23 @@
 // kensa segment-predict: applies a segment-train model to an image or a folder by sliding-window
 // prediction (windows overlapping, Gaussian or uniform blending), writes label maps, foreground
-// probabilities and overlays, and with --masks the Dice of each image; the report shows contours
-// of prediction (and truth) over the first images.
+// probabilities and overlays, and with --masks the Dice of each image and of the set (pooled,
+// present or per-image mean, headed by the model's --select-by); the report shows contours of
+// prediction (and truth) over the first images.
 import { mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { defineCommand } from '../command.js';
 import { fileStem, loadImage } from '../../data/index.js';
 import { writePng } from '../../io/index.js';
 import { parseMaskValues } from '../../methods/segmentation/mask-values.js';
-import { SUBSETS, loadSegmenter, parseWhich, readSegmenterMeta, splitNames } from '../../methods/segmentation/model-store.js';
-import { classDices, predictImage, segmentationDice } from '../../methods/segmentation/predict.js';
+import { SUBSETS, loadSegmenter, parseWhich, readSegmenterMeta, splitNames, storedSelectBy } from '../../methods/segmentation/model-store.js';
+import { predictImage } from '../../methods/segmentation/predict.js';
+import { SELECT_BY, imageDice, imageDiceCounts, setDice, type ImageDice, type SelectBy } from '../../methods/segmentation/set-dice.js';
 import { checkSameSize, imageFiles, masksFor, readMask } from '../../methods/segmentation/seg-data.js';
 import type { Blend } from '../../methods/segmentation/sliding-window.js';
 import { labelMapRaster } from '../../report/figures/label-map.js';
 import { OptionError } from '../../util/errors.js';
 import { GALLERY_LIMIT, type ReportSummary } from '../../report/summary.js';
-import { SEG_MASK_SPECS, SEG_WINDOW_SPECS, contourFigure, safeName, setDice, type SegMaskCliOptions, type SegWindowCliOptions } from './segment-train.js';
+import { SEG_MASK_SPECS, SEG_WINDOW_SPECS, classText, contourFigure, diceFacts, f3, safeName, type SegMaskCliOptions, type SegWindowCliOptions } from './segment-train.js';
 import { SHARD_SPEC, parseShard, shardFiles } from '../../distributed/shard.js';
 
 export interface SegmentPredictOptions extends SegMaskCliOptions, SegWindowCliOptions {
@@ -27,6 +29,7 @@ export interface SegmentPredictOptions extends SegMaskCliOptions, SegWindowCliOp
   /** Contour figures in the report for the first N images. @default 4 */ figures: number;
   /** Only the images of this part of the model's split.json: all, train, val or test. @default 'all' */ subset: string;
   /** Only the first N images (name order). @default all */ limit?: number;
+  /** Set Dice heading the summary: 'pooled', 'present' or 'mean'; '' = the model's --select-by. @default '' */ selectBy: string;
 }
 
 export const segmentPredictCommand = defineCommand<SegmentPredictOptions>({
@@ -45,10 +48,12 @@ export const segmentPredictCommand = defineCommand<SegmentPredictOptions>({
     subset: { kind: 'string', description: "only the images the model's split.json puts in this part (e.g. test)", default: 'all', choices: SUBSETS },
     limit: { kind: 'integer', description: 'only the first N images (name order)', min: 1 },
     shard: SHARD_SPEC,
+    selectBy: { kind: 'string', description: "Dice of the set that heads the summary: 'pooled' (all pixels together), 'present' (mean over the images holding the structure), 'mean' (per-image mean); '' = the one the model chose its best epoch by", default: '', choices: ['', ...SELECT_BY] },
   },
   async run(o, args, ctx) {
     if (o.out === undefined) throw new OptionError('--out', 'is required (labels, overlays and the report go there)');
     const meta = readSegmenterMeta(o.model);
+    const selectBy = (o.selectBy || storedSelectBy(meta)) as SelectBy;
     const which = parseWhich(o.weights);
     const only = splitNames(o.model, o.subset);
     let images = imageFiles(args[0]).filter((p) => !only || only.has(basename(p)));
@@ -73,7 +78,7 @@ export const segmentPredictCommand = defineCommand<SegmentPredictOptions>({
     const run = ctx.run()!;
     for (const d of ['labels', 'probability', 'overlays']) mkdirSync(run.path(d), { recursive: true });
     const bar = ctx.progress({ label: 'segment-predict', total: images.length, unit: 'images' });
-    const per: { image: string; dice?: number; classDice?: number[]; foreground: number; ms: number }[] = [];
+    const per: ({ image: string; foreground: number; ms: number } & Partial<Omit<ImageDice, 'image'>>)[] = [];
     const stems: string[] = [];
     for (const [i, path] of images.entries()) {
       const t0 = Date.now();
@@ -92,8 +97,7 @@ export const segmentPredictCommand = defineCommand<SegmentPredictOptions>({
       await writePng(join(run.path('overlays'), `${stem}.png`), { width, height, channels: 3, bitDepth: 8, data: overlay.data as Uint8Array });
       const entry: (typeof per)[number] = { image: path, foreground: p.labels.reduce((a, v) => a + (v > 0 ? 1 : 0), 0) / p.labels.length, ms };
       const mask = masks ? await readMask(masks[i], read) : undefined;
-      if (mask) entry.dice = segmentationDice(p.labels, mask.data, meta.classes);
-      if (mask && meta.classes > 2) entry.classDice = classDices(p.labels, mask.data, meta.classes);
+      if (mask) Object.assign(entry, imageDice(path, imageDiceCounts(p.labels, mask.data, meta.classes)), { image: path });
       if (i < o.figures) {
         const caption = `${basename(path)}: ${mask ? `ground truth (green) and prediction (red), Dice ${entry.dice!.toFixed(3)}` : 'prediction'}; window ${window}, overlap ${wopts.overlap}, ${wopts.blend} blending`;
         await contourFigure(run, `prediction-${stem}`, { image: raw, mask }, p.labels, caption);
@@ -104,8 +108,8 @@ export const segmentPredictCommand = defineCommand<SegmentPredictOptions>({
     }
     bar.done();
     seg.dispose();
-    const measured = per.filter((p) => p.dice !== undefined).map((p) => ({ image: p.image, dice: p.dice!, classDice: p.classDice }));
-    const dices = measured.length ? setDice(measured, meta.classes) : undefined;
+    const measured = per.filter((p) => p.counts !== undefined).map((p) => imageDice(p.image, p.counts!));
+    const dices = measured.length ? setDice(measured, selectBy) : undefined;
     const result = {
       model: resolve(o.model),
       weightsEpoch: seg.epoch,
@@ -113,18 +117,18 @@ export const segmentPredictCommand = defineCommand<SegmentPredictOptions>({
       overlap: wopts.overlap,
       blend: wopts.blend,
       images: per,
-      ...(dices ? { meanDice: dices.meanDice } : {}),
-      ...(dices?.meanClassDice ? { meanClassDice: dices.meanClassDice } : {}),
+      ...(dices ? { selectBy, dice: dices.dice, meanDice: dices.meanDice, pooledDice: dices.pooledDice, presentDice: dices.presentDice, presentImages: dices.presentImages } : {}),
+      ...(dices?.meanClassDice ? { meanClassDice: dices.meanClassDice, pooledClassDice: dices.pooledClassDice, presentClassDice: dices.presentClassDice } : {}),
       labelDir: resolve(run.path('labels')),
     };
-    const text = `segment-predict: ${per.length} image(s)` + (dices ? `, mean Dice ${dices.meanDice.toFixed(3)}` : '') + `; labels in ${result.labelDir}`;
+    const text = `segment-predict: ${per.length} image(s)` + (dices ? `, Dice ${f3(dices.dice)} (${selectBy}; per-image mean ${dices.meanDice.toFixed(3)})` : '') + `; labels in ${result.labelDir}`;
     const meanMs = per.reduce((a, p) => a + p.ms, 0) / per.length;
     const summary: ReportSummary = {
-      verdict: `${per.length} image${per.length === 1 ? '' : 's'} segmented with the epoch ${seg.epoch} weights` + (dices ? `, mean Dice ${dices.meanDice.toFixed(3)} against the masks.` : '.'),
+      verdict: `${per.length} image${per.length === 1 ? '' : 's'} segmented with the epoch ${seg.epoch} weights` + (dices ? `, Dice ${f3(dices.dice)} (${selectBy}) against the masks.` : '.'),
       facts: [
         { label: 'Images', value: per.length },
-        ...(dices ? [{ label: 'Mean Dice', value: Number(dices.meanDice.toFixed(4)), note: `${measured.length} image(s) with masks` }] : []),
-        ...(dices?.meanClassDice ? [{ label: 'Mean Dice per class', value: dices.meanClassDice.map((d) => d.toFixed(3)).join(' / '), note: `classes 1..${meta.classes - 1}` }] : []),
+        ...(dices ? diceFacts('Dice', dices, 'with masks') : []),
+        ...(dices?.meanClassDice ? [{ label: 'Dice per class', value: classText(dices, ' / '), note: `classes 1..${meta.classes - 1}, ${selectBy}` }] : []),
         { label: 'Time per image', value: `${(meanMs / 1000).toFixed(2)} s` },
         { label: 'Window', value: `${wopts.window} px`, note: `overlap ${wopts.overlap}, ${wopts.blend} blending` },
       ],

@@ -1,5 +1,6 @@
 // kensa segment-train / segment-predict / seg-ability end to end on small generated images: outputs
-// and --json fields, resume equal to an uninterrupted run, and bad input (a mask of another size, a
+// and --json fields, the best epoch by --select-by (and resume keeping it), resume equal to an
+// uninterrupted run, and bad input (a mask of another size, a
 // mask value the mapping does not list, an unknown --layer) answered with one line and no run folder.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -60,7 +61,9 @@ const TRAIN = ['--mask-values', '>127', '--depth', '3', '--width', '4', '--patch
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kensa-segtrain-'));
-  for (const d of ['images', 'masks', 'bad-size', 'bad-values', 'mc-images', 'mc-masks']) mkdirSync(join(dir, d));
+  for (const d of ['images', 'masks', 'bad-size', 'bad-values', 'mc-images', 'mc-masks', 'sparse', 'sparse-masks']) mkdirSync(join(dir, d));
+  // foreground only in the first 5 of 8 masks: the contiguous split's validation image (5) holds none
+  for (let i = 0; i < 8; i++) await pair(join(dir, 'sparse'), join(dir, 'sparse-masks'), `s${i}`, i, 48, i < 5 ? 255 : 0);
   for (let i = 0; i < 8; i++) await pair(join(dir, 'images'), join(dir, 'masks'), `slice${i}`, i);
   for (let i = 0; i < 8; i++) await threeClassPair(join(dir, 'mc-images'), join(dir, 'mc-masks'), `mc${i}`, 100 + i);
   // a mask folder where one mask is 40×40 for a 48×48 image, and one where a mask holds 128
@@ -82,12 +85,26 @@ test('segment-train: checkpoints, report, per-epoch validation Dice, test Dice; 
   const full = join(dir, 'full');
   const a = kensa('segment-train', '--images', join(dir, 'images'), '--masks', join(dir, 'masks'), '--out', full, '--epochs', '4', '--json', ...TRAIN);
   assert.equal(a.code, 0, a.stderr);
-  const ra = JSON.parse(a.stdout) as { history: { val: { dice: number }; train: { loss: number } }[]; images: { train: number; val: number; test: number }; test: { meanDice: number }; bestEpoch: number };
+  type Counts = { intersection: number; predicted: number; truth: number };
+  const ra = JSON.parse(a.stdout) as { selectBy: string; history: { val: { dice: number; pooledDice: number; presentDice: number }; train: { loss: number } }[]; images: { train: number; val: number; test: number }; test: { dice: number; meanDice: number; pooledDice: number; images: { dice: number; counts: Counts[] }[] }; bestEpoch: number; bestValDice: number };
   assert.equal(ra.history.length, 4);
   // 8 images, contiguous split 0.6 / 0.2 / 0.2: midpoints (i + 0.5) / 8 → train 0–4, val 5, test 6–7
   assert.deepEqual(ra.images, { train: 5, val: 1, test: 2 });
   assert.ok(ra.history.every((h) => h.val.dice >= 0 && h.val.dice <= 1));
   assert.ok(Number.isFinite(ra.test.meanDice));
+  // default --select-by pooled: the best epoch is the first with the highest pooled validation Dice
+  // (every validation image holds discs, so present = per-image mean here)
+  assert.equal(ra.selectBy, 'pooled');
+  const pooled = ra.history.map((h) => h.val.pooledDice);
+  assert.equal(ra.bestEpoch, pooled.indexOf(Math.max(...pooled)) + 1);
+  assert.equal(ra.bestValDice, Math.max(...pooled));
+  assert.ok(ra.history.every((h) => h.val.presentDice === h.val.dice));
+  // test Dice pooled over the test images' pixel counts: 2·ΣI / (ΣP + ΣT)
+  const sum = (k: keyof Counts): number => ra.test.images.reduce((t, im) => t + im.counts[0][k], 0);
+  assert.ok(Math.abs(ra.test.pooledDice - (2 * sum('intersection')) / (sum('predicted') + sum('truth'))) < 1e-12);
+  assert.equal(ra.test.dice, ra.test.pooledDice);
+  assert.equal(ra.test.meanDice, (ra.test.images[0].dice + ra.test.images[1].dice) / 2);
+  assert.equal((JSON.parse(readFileSync(join(full, 'segmenter.json'), 'utf8')) as { selectBy: string }).selectBy, 'pooled');
   // contours of truth and prediction over the validation and test images in the report
   for (const f of ['segmenter.json', 'split.json', 'report.html', 'checkpoints/best.safetensors', 'figures/validation-dice.svg', 'figures/loss.svg', 'figures/val-slice5.svg', 'figures/test-slice6.svg', 'figures/test-slice7.svg']) assert.ok(existsSync(join(full, f)), f);
   assert.match(readFileSync(join(full, 'report.html'), 'utf8'), /test image slice6: ground truth and prediction/);
@@ -95,9 +112,10 @@ test('segment-train: checkpoints, report, per-epoch validation Dice, test Dice; 
   const split = JSON.parse(readFileSync(join(full, 'split.json'), 'utf8')) as { test: string[] };
   assert.deepEqual(split.test.map((p) => p.replace(/.*\//, '')), ['slice6.png', 'slice7.png']);
   // the summary states the test Dice of --json, and lists each test image's Dice
-  const sum = JSON.parse(readFileSync(join(full, 'summary.json'), 'utf8')) as { facts: { label: string; value: number | string }[]; tables: { rows: { label: string; cells: number[] }[] }[] };
-  assert.equal(sum.facts.find((f) => f.label === 'Test Dice')!.value, Number(ra.test.meanDice.toFixed(3)));
-  assert.deepEqual(sum.tables[0].rows.map((r) => r.label), ['slice6', 'slice7']);
+  const summ = JSON.parse(readFileSync(join(full, 'summary.json'), 'utf8')) as { facts: { label: string; value: number | string }[]; tables: { rows: { label: string; cells: number[] }[] }[] };
+  assert.equal(summ.facts.find((f) => f.label === 'Test Dice')!.value, Number(ra.test.pooledDice.toFixed(3)));
+  assert.equal(summ.facts.find((f) => f.label === 'Test Dice, per-image mean')!.value, Number(ra.test.meanDice.toFixed(3)));
+  assert.deepEqual(summ.tables[0].rows.map((r) => r.label), ['slice6', 'slice7']);
 
   const part = join(dir, 'part');
   const b1 = kensa('segment-train', '--images', join(dir, 'images'), '--masks', join(dir, 'masks'), '--out', part, '--epochs', '2', ...TRAIN);
@@ -109,6 +127,25 @@ test('segment-train: checkpoints, report, per-epoch validation Dice, test Dice; 
   assert.equal(rb.bestEpoch, ra.bestEpoch);
   assert.equal(rb.test.meanDice, ra.test.meanDice);
   assert.deepEqual(readFileSync(join(part, 'checkpoints', 'best.safetensors')), readFileSync(join(full, 'checkpoints', 'best.safetensors')));
+  assert.equal(rb.selectBy, 'pooled');
+
+  // --select-by mean: the first epoch with the highest per-image mean; a resume without --select-by
+  // keeps 'mean', one with another choice is refused in one line
+  const byMean = join(dir, 'by-mean');
+  const c1 = kensa('segment-train', '--images', join(dir, 'images'), '--masks', join(dir, 'masks'), '--out', byMean, '--epochs', '2', '--select-by', 'mean', ...TRAIN);
+  assert.equal(c1.code, 0, c1.stderr);
+  const c2 = kensa('segment-train', '--images', join(dir, 'images'), '--masks', join(dir, 'masks'), '--out', byMean, '--epochs', '4', '--resume', '--json', ...TRAIN);
+  assert.equal(c2.code, 0, c2.stderr);
+  const rc = JSON.parse(c2.stdout) as typeof ra;
+  assert.equal(rc.selectBy, 'mean');
+  assert.deepEqual(rc.history.map((h) => h.val.dice), ra.history.map((h) => h.val.dice), 'the choice does not change training');
+  const means = rc.history.map((h) => h.val.dice);
+  assert.equal(rc.bestEpoch, means.indexOf(Math.max(...means)) + 1);
+  assert.equal(rc.test.dice, rc.test.meanDice);
+  const c3 = kensa('segment-train', '--images', join(dir, 'images'), '--masks', join(dir, 'masks'), '--out', byMean, '--epochs', '5', '--resume', '--select-by', 'pooled', ...TRAIN);
+  assert.equal(c3.code, 2);
+  assert.match(c3.stderr.trim(), /^kensa: --select-by: the run chooses its best epoch by 'mean', not 'pooled' \(resume without --select-by\)$/);
+  assert.equal((JSON.parse(readFileSync(join(byMean, 'segmenter.json'), 'utf8')) as { selectBy: string }).selectBy, 'mean');
 });
 
 test('segment-predict and seg-ability on the trained model: files, Dice, SA per layer, label-free correlation', async () => {
@@ -116,24 +153,34 @@ test('segment-predict and seg-ability on the trained model: files, Dice, SA per 
   const pred = join(dir, 'pred');
   const p = kensa('segment-predict', join(dir, 'images'), '--model', model, '--masks', join(dir, 'masks'), '--out', pred, '--json', '--quiet', '--figures', '2');
   assert.equal(p.code, 0, p.stderr);
-  const rp = JSON.parse(p.stdout) as { images: { dice: number }[]; meanDice: number; window: number; blend: string };
+  const rp = JSON.parse(p.stdout) as { images: { dice: number }[]; selectBy: string; dice: number; meanDice: number; pooledDice: number; window: number; blend: string };
   assert.equal(rp.images.length, 8);
   assert.equal(rp.window, 32);
   assert.equal(rp.blend, 'gaussian');
   assert.ok(rp.meanDice > 0 && rp.meanDice <= 1);
+  // the model's choice heads the set's Dice; --select-by mean overrides it
+  assert.equal(rp.selectBy, 'pooled');
+  assert.equal(rp.dice, rp.pooledDice);
   for (const f of ['labels/slice0.png', 'probability/slice0.png', 'overlays/slice0.png', 'figures/prediction-slice0.svg', 'report.html']) assert.ok(existsSync(join(pred, f)), f);
   assert.ok(!existsSync(join(pred, 'figures', 'prediction-slice2.svg')));
   // report summary: mean Dice as in --json, one overlay thumbnail per image linking to its full-size PNG
   const ps = JSON.parse(readFileSync(join(pred, 'summary.json'), 'utf8')) as { facts: { label: string; value: number | string }[]; galleries: { items: { images: { file: string }[] }[] }[] };
-  assert.equal(ps.facts.find((f) => f.label === 'Mean Dice')!.value, Number(rp.meanDice.toFixed(4)));
+  assert.equal(ps.facts.find((f) => f.label === 'Dice')!.value, Number(rp.pooledDice.toFixed(3)));
+  assert.equal(ps.facts.find((f) => f.label === 'Dice, per-image mean')!.value, Number(rp.meanDice.toFixed(3)));
   assert.equal(ps.galleries[0].items.length, 8);
   const predHtml = readFileSync(join(pred, 'report.html'), 'utf8');
   await checkReportInBrowser(join(pred, 'report.html'));
   assert.ok(predHtml.indexOf('id="summary"') > 0 && predHtml.includes('href="overlays/slice0.png"'));
   // --subset test: only the images split.json holds out for testing
-  const t = kensa('segment-predict', join(dir, 'images'), '--model', model, '--subset', 'test', '--out', join(dir, 'pred-test'), '--json', '--quiet');
+  const t = kensa('segment-predict', join(dir, 'images'), '--model', model, '--masks', join(dir, 'masks'), '--subset', 'test', '--select-by', 'mean', '--out', join(dir, 'pred-test'), '--json', '--quiet');
   assert.equal(t.code, 0, t.stderr);
-  assert.deepEqual((JSON.parse(t.stdout) as { images: { image: string }[] }).images.map((i) => i.image.replace(/.*\//, '')), ['slice6.png', 'slice7.png']);
+  const rt = JSON.parse(t.stdout) as { images: { image: string }[]; selectBy: string; dice: number; meanDice: number; pooledDice: number };
+  assert.deepEqual(rt.images.map((i) => i.image.replace(/.*\//, '')), ['slice6.png', 'slice7.png']);
+  assert.equal(rt.selectBy, 'mean');
+  assert.equal(rt.dice, rt.meanDice);
+  // the same test images as segment-train measured: the same three numbers
+  const trained = JSON.parse(readFileSync(join(model, 'metrics.json'), 'utf8')) as { test: { meanDice: number; pooledDice: number } };
+  assert.deepEqual([rt.meanDice, rt.pooledDice], [trained.test.meanDice, trained.test.pooledDice]);
 
   const sa = join(dir, 'sa');
   const s = kensa('seg-ability', '--model', model, '--images', join(dir, 'images'), '--masks', join(dir, 'masks'), '--out', sa, '--degrade', 'none,noise:0.3', '--json', '--quiet');
@@ -200,6 +247,7 @@ test('bad input: one line naming the file or option, no run folder left behind',
     [['segment-train', '--images', join(dir, 'bad-values'), '--masks', join(dir, 'bad-values-masks'), ...TRAIN.slice(2), '--mask-values', '0:0,255:1'], /bad-values-masks\/x3\.png: mask holds the value 128, which --mask-values does not list/, 1],
     [['segment-train', '--images', join(dir, 'bad-values'), '--masks', join(dir, 'bad-values-masks'), ...TRAIN.slice(2)], /bad-values-masks\/x\d\.png: mask holds the value 255 at pixel \d+, not a class index 0\.\.1/, 1],
     [['segment-train', '--images', join(dir, 'images'), '--masks', join(dir, 'masks'), ...TRAIN, '--patch-size', '30'], /^kensa: --patch-size: must be a multiple of 2\^\(depth-1\) = 4, got 30$/, 2],
+    [['segment-train', '--images', join(dir, 'sparse'), '--masks', join(dir, 'sparse-masks'), ...TRAIN], /^kensa: --select-by: pooled: no validation image holds foreground \(try --stratify foreground, or --select-by mean\)$/, 2],
     [['segment-predict', join(dir, 'images'), '--model', model, '--masks', join(dir, 'bad-size-masks')], /slice0\.png: has no mask named slice0\.\* in/, 1],
     [['segment-predict', join(dir, 'images'), '--model', join(dir, 'images')], /images: is not a segmentation run/, 1],
     [['seg-ability', '--model', model, '--images', join(dir, 'images'), '--masks', join(dir, 'masks'), '--layer', 'dec7'], /^kensa: --layer: unknown layer 'dec7' \(layers: down0, down1, down2, dec1, dec0, head\)$/, 2],

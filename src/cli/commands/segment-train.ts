@@ -1,7 +1,8 @@
 // kensa segment-train: supervised U-Net segmentation on image/mask folders (binary or multi-class,
 // mask values mapped by --mask-values), trained by the shared fit loop on random patches with
-// seeded joint augmentation, validated by sliding-window Dice every epoch (best/last checkpoints,
-// --resume); the best weights are then measured on the held-apart test images.
+// seeded joint augmentation, validated by sliding-window Dice every epoch (best epoch by --select-by:
+// pooled, present or per-image mean Dice; best/last checkpoints, --resume); the best weights are
+// then measured on the held-apart test images, summarised by the same choice.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineCommand, type OptionSpecs } from '../command.js';
@@ -11,10 +12,11 @@ import { readImageHeader } from '../../io/index.js';
 import { UNet } from '../../models/index.js';
 import { SEG_LOSSES, type SegLoss } from '../../methods/segmentation/losses.js';
 import { formatMaskValues, parseMaskValues } from '../../methods/segmentation/mask-values.js';
-import { readSegmenterMeta, saveSegmenterMeta, SEGMENTER_FILE } from '../../methods/segmentation/model-store.js';
-import { classDices, predictImage, segmentationDice } from '../../methods/segmentation/predict.js';
+import { readSegmenterMeta, saveSegmenterMeta, storedSelectBy, SEGMENTER_FILE } from '../../methods/segmentation/model-store.js';
+import { predictImage } from '../../methods/segmentation/predict.js';
 import { pixelStats, readSamples, scanMasks, segmentationPairs, type PixelNorm, type SegSample } from '../../methods/segmentation/seg-data.js';
 import { SEG_STRATIFY, foregroundImages, splitPairs, type SegStratify } from '../../methods/segmentation/seg-split.js';
+import { DEFAULT_SELECT_BY, SELECT_BY, SELECT_BY_MEANING, SELECT_METRIC, imageDice, imageDiceCounts, selectedClassDice, setDice, type SelectBy, type SetDice } from '../../methods/segmentation/set-dice.js';
 import { BLENDS, type Blend } from '../../methods/segmentation/sliding-window.js';
 import { SEG_AUGMENTATIONS, segmentationTask, type SegAugmentation } from '../../methods/segmentation/trainer.js';
 import { lineCurves } from '../../report/figures/line-curves.js';
@@ -68,6 +70,7 @@ export interface SegmentTrainOptions extends SegMaskCliOptions {
   /** Validation sliding window. @default 256 */ window: number;
   /** @default 0.5 */ overlap: number;
   /** @default 'gaussian' */ blend: string;
+  /** Best-epoch criterion on the validation images: 'pooled', 'present' or 'mean'; '' = pooled (on --resume: the run's). @default '' */ selectBy: string;
   /** Epoch checkpoints kept besides the best. @default 2 */ keepCheckpoints: number;
   /** @default false */ resume: boolean;
 }
@@ -102,6 +105,7 @@ export const segmentTrainCommand = defineCommand<SegmentTrainOptions>({
     window: { kind: 'integer', description: 'sliding-window side for validation and test (a multiple of 2^(depth-1))', default: 256, min: 8 },
     overlap: { kind: 'number', description: 'overlap of neighbouring windows, fraction of the window', default: 0.5, min: 0, max: 0.95 },
     blend: { kind: 'string', description: 'window blending: gaussian (σ = window/8) or uniform', default: 'gaussian', choices: BLENDS },
+    selectBy: { kind: 'string', description: `validation Dice that picks the best epoch and heads the test summary: 'pooled' (over all pixels of the images together; counts false positives on images without the structure and gives an empty one no reward), 'present' (mean over the images that hold the structure), 'mean' (mean per-image Dice; an empty prediction on an empty image scores 1); '' = ${DEFAULT_SELECT_BY}, or on --resume the run's choice`, default: '', choices: ['', ...SELECT_BY] },
     keepCheckpoints: { kind: 'integer', description: 'epoch checkpoints kept besides best.safetensors', default: 2, min: 1 },
     resume: { kind: 'boolean', description: 'continue from the last checkpoint in --out', default: false },
   },
@@ -125,9 +129,16 @@ export const segmentTrainCommand = defineCommand<SegmentTrainOptions>({
     const split = splitPairs(pairs, { fractions: [trainFraction, o.valFraction, o.testFraction], contiguous: o.split === 'contiguous', seed: o.seed, stratify: o.stratify as SegStratify, classCounts: counts });
     if (split.train.length === 0) throw new OptionError('--val-fraction', `${pairs.length} image(s) leave none for training`);
     if (o.valFraction > 0 && split.val.length === 0) throw new OptionError('--val-fraction', `${pairs.length} image(s) leave none for validation (use --val-fraction 0 to train without)`);
+    let selectBy: SelectBy = (o.selectBy || DEFAULT_SELECT_BY) as SelectBy;
     if (o.resume) {
       const prev = readSegmenterMeta(o.out);
       if (prev.classes !== o.classes) throw new OptionError('--resume', `the run was trained with --classes ${prev.classes}, not ${o.classes}`);
+      const was = storedSelectBy(prev);
+      if (o.selectBy && o.selectBy !== was) throw new OptionError('--select-by', `the run chooses its best epoch by '${was}', not '${o.selectBy}' (resume without --select-by)`);
+      selectBy = was;
+    }
+    if (selectBy !== 'mean' && split.val.length > 0 && foregroundImages(split.val, pairs, counts) === 0) {
+      throw new OptionError('--select-by', `${selectBy}: no validation image holds foreground (try --stratify foreground, or --select-by mean)`);
     }
     const stats = o.normalize === 'dataset' ? await pixelStats(split.train.map((p) => p.image), read.channels) : { mean: 0, std: 1 };
     const norm: PixelNorm = { mode: o.normalize as 'dataset' | 'image', ...stats };
@@ -146,7 +157,7 @@ export const segmentTrainCommand = defineCommand<SegmentTrainOptions>({
     const unetOptions = { inChannels, outChannels: o.classes === 2 ? 1 : o.classes, widths, batchNorm: o.batchNorm };
     await saveSegmenterMeta(run.dir, {
       unet: unetOptions, classes: o.classes, channels: read.channels, maskValues: formatMaskValues(maskValues), maskSuffix: o.maskSuffix,
-      norm, patchSize: o.patchSize, window: o.window, overlap: o.overlap, blend: o.blend as Blend,
+      norm, patchSize: o.patchSize, window: o.window, overlap: o.overlap, blend: o.blend as Blend, selectBy,
     });
     manualSeed(o.seed);
     const unet = new UNet(unetOptions).to(o.device);
@@ -156,12 +167,15 @@ export const segmentTrainCommand = defineCommand<SegmentTrainOptions>({
     };
     const task = segmentationTask(unet, split.train, val, topts);
     const ckDir = run.checkpointDir();
-    const monitor = val.length > 0 ? { metric: 'dice', mode: 'max' as const } : undefined;
+    const monitor = val.length > 0 ? { metric: SELECT_METRIC[selectBy], mode: 'max' as const } : undefined;
     const r = await fit(task, { epochs: o.epochs, checkpointDir: ckDir, resume: o.resume, seed: o.seed, monitor, keepLast: o.keepCheckpoints }, ctx);
     task.optimizer.dispose();
     await run.figures.add(lineCurves, 'loss', { series: [{ name: 'training loss', x: r.history.map((h) => h.epoch), y: r.history.map((h) => h.train.loss) }] }, { xTitle: 'epoch', yTitle: `${o.loss} loss` }, 'Mean training loss per epoch');
     if (val.length > 0) {
-      await run.figures.add(lineCurves, 'validation-dice', { series: [{ name: 'validation Dice', x: r.history.map((h) => h.epoch), y: r.history.map((h) => h.val.dice) }] }, { xTitle: 'epoch', yTitle: 'Dice' }, 'Mean per-image Dice of the validation images (sliding-window prediction) per epoch; the best epoch is kept as best.safetensors');
+      const x = r.history.map((h) => h.epoch);
+      const series = [{ name: `${selectBy} Dice (selects)`, x, y: r.history.map((h) => h.val[SELECT_METRIC[selectBy]] ?? Number.NaN) }];
+      if (selectBy !== 'mean') series.push({ name: 'mean per-image Dice', x, y: r.history.map((h) => h.val.dice) });
+      await run.figures.add(lineCurves, 'validation-dice', { series }, { xTitle: 'epoch', yTitle: 'Dice' }, `Validation Dice (sliding-window prediction) per epoch; the best epoch by ${SELECT_BY_MEANING[selectBy]} is kept as best.safetensors`);
     }
     const bestEpoch = loadWeights(ckDir, { unet }, 'best');
     const seg = { unet, classes: o.classes, norm, multiple };
@@ -171,11 +185,11 @@ export const segmentTrainCommand = defineCommand<SegmentTrainOptions>({
       const images = [];
       for (const [i, s] of set.entries()) {
         const p = predictImage(seg, s.image, wopts);
-        const d = segmentationDice(p.labels, s.mask.data, o.classes);
-        images.push({ image: s.stem, dice: d, ...(o.classes > 2 ? { classDice: classDices(p.labels, s.mask.data, o.classes) } : {}) });
-        if (i < 3) await contourFigure(run, `${name}-${s.stem}`, s, p.labels, `${name} image ${s.stem}: ground truth and prediction (Dice ${d.toFixed(3)}), epoch ${bestEpoch} weights`);
+        const im = imageDice(s.stem, imageDiceCounts(p.labels, s.mask.data, o.classes));
+        images.push(im);
+        if (i < 3) await contourFigure(run, `${name}-${s.stem}`, s, p.labels, `${name} image ${s.stem}: ground truth and prediction (Dice ${im.dice.toFixed(3)}), epoch ${bestEpoch} weights`);
       }
-      return setDice(images, o.classes);
+      return setDice(images, selectBy);
     };
     const valResult = await measure('val', val);
     const testResult = await measure('test', test);
@@ -183,6 +197,7 @@ export const segmentTrainCommand = defineCommand<SegmentTrainOptions>({
     const result = {
       images: { train: split.train.length, val: split.val.length, test: split.test.length },
       unet: unetOptions,
+      selectBy,
       bestEpoch,
       bestValDice: r.bestValue,
       val: valResult,
@@ -190,40 +205,44 @@ export const segmentTrainCommand = defineCommand<SegmentTrainOptions>({
       history: r.history,
       model: resolve(run.dir),
     };
-    const d3 = (v: number): number => Number(v.toFixed(3));
     const summary: ReportSummary = {
-      verdict: `Best epoch ${bestEpoch} of ${o.epochs} by validation Dice` + (testResult ? `; test Dice ${testResult.meanDice.toFixed(3)} on ${testResult.images.length} held-apart image(s).` : '.'),
+      verdict: `Best epoch ${bestEpoch} of ${o.epochs} by ${selectBy} validation Dice` + (testResult ? `; test Dice ${f3(testResult.dice)} (${selectBy}) on ${testResult.images.length} held-apart image(s).` : '.'),
       facts: [
-        { label: 'Best epoch', value: bestEpoch, note: `of ${o.epochs}` },
-        ...(valResult ? [{ label: 'Validation Dice', value: d3(valResult.meanDice), note: `${valResult.images.length} image(s), best weights` }] : []),
-        ...(testResult ? [{ label: 'Test Dice', value: d3(testResult.meanDice), note: `${testResult.images.length} image(s)` }] : []),
-        ...(testResult?.meanClassDice ? [{ label: 'Test Dice per class', value: testResult.meanClassDice.map((d) => d.toFixed(3)).join(' / '), note: `classes 1..${o.classes - 1}` }] : []),
+        { label: 'Best epoch', value: bestEpoch, note: `of ${o.epochs}, by ${SELECT_BY_MEANING[selectBy]}` },
+        ...(valResult ? diceFacts('Validation Dice', valResult, 'best weights') : []),
+        ...(testResult ? diceFacts('Test Dice', testResult) : []),
+        ...(testResult?.meanClassDice ? [{ label: 'Test Dice per class', value: classText(testResult, ' / '), note: `classes 1..${o.classes - 1}, ${selectBy}` }] : []),
         { label: 'Split (images)', value: `${split.train.length} / ${split.val.length} / ${split.test.length}`, note: 'train / val / test' },
         { label: 'U-Net', value: `widths ${unetOptions.widths.join('-')}`, note: unetOptions.batchNorm ? 'batch norm' : 'no batch norm' },
       ],
-      ...(testResult ? { tables: [{ caption: 'Dice of each test image (best weights)', columns: ['image', 'Dice'], rows: testResult.images.map((im) => ({ label: im.image, cells: [d3(im.dice)] })) }] } : {}),
+      ...(testResult ? { tables: [{ caption: 'Dice of each test image (best weights) and its foreground pixels in truth and prediction', columns: ['image', 'Dice', 'truth pixels', 'predicted pixels'], rows: testResult.images.map((im) => ({ label: im.image, cells: [d3(im.dice), sumOf(im.counts, 'truth'), sumOf(im.counts, 'predicted')] })) }] } : {}),
     };
     return {
       summary,
       json: result,
-      text: `segment-train: best epoch ${bestEpoch}` + (valResult ? `, validation Dice ${valResult.meanDice.toFixed(3)}` : '') + (testResult ? `, test Dice ${testResult.meanDice.toFixed(3)}` : '') + (testResult?.meanClassDice ? ` (classes 1..${o.classes - 1}: ${testResult.meanClassDice.map((d) => d.toFixed(3)).join(', ')})` : '') + `; model in ${run.dir}`,
+      text: `segment-train: best epoch ${bestEpoch} by ${selectBy} validation Dice` + (valResult ? ` (${f3(valResult.dice)}; per-image mean ${valResult.meanDice.toFixed(3)})` : '') + (testResult ? `, test Dice ${f3(testResult.dice)} (${selectBy}; per-image mean ${testResult.meanDice.toFixed(3)})` : '') + (testResult?.meanClassDice ? ` (classes 1..${o.classes - 1}: ${classText(testResult, ', ')})` : '') + `; model in ${run.dir}`,
     };
   },
 });
 
-/** Dice of a set of images: the mean per-image Dice and, for more than two classes, each foreground class's mean over the images. */
-export interface SetDice {
-  meanDice: number;
-  /** Classes 1..K−1 (more than two classes only). */
-  meanClassDice?: number[];
-  images: { image: string; dice: number; classDice?: number[] }[];
+const d3 = (v: number): number => Number(v.toFixed(3));
+/** A Dice for text: three decimals, 'n/a' when undefined (present Dice of a set without the structure). */
+export const f3 = (v: number): string => (Number.isFinite(v) ? v.toFixed(3) : 'n/a');
+
+/** Each foreground class's Dice by the set's choice, as text. */
+export function classText(d: SetDice, sep: string): string {
+  return (selectedClassDice(d) ?? []).map((v) => f3(v ?? Number.NaN)).join(sep);
 }
 
-export function setDice(images: SetDice['images'], classes: number): SetDice {
-  const meanDice = images.reduce((a, b) => a + b.dice, 0) / images.length;
-  if (classes === 2) return { meanDice, images };
-  const meanClassDice = Array.from({ length: classes - 1 }, (_, k) => images.reduce((a, b) => a + b.classDice![k], 0) / images.length);
-  return { meanDice, meanClassDice, images };
+const sumOf = (counts: readonly { truth: number; predicted: number }[], k: 'truth' | 'predicted'): number => counts.reduce((a, c) => a + c[k], 0);
+
+/** Report facts of a set's Dice: the selected one, then the per-image mean (and the pooled one when another is selected), labelled. */
+export function diceFacts(label: string, d: SetDice, note = ''): { label: string; value: number | string; note: string }[] {
+  const n = `${d.images.length} image(s), ${d.presentImages} holding the structure` + (note ? `, ${note}` : '');
+  const facts = [{ label, value: Number.isFinite(d.dice) ? d3(d.dice) : 'n/a', note: `${d.selectBy}: ${SELECT_BY_MEANING[d.selectBy]}; ${n}` }];
+  if (d.selectBy !== 'mean') facts.push({ label: `${label}, per-image mean`, value: d3(d.meanDice), note: 'an empty prediction on an empty image scores 1' });
+  if (d.selectBy !== 'pooled') facts.push({ label: `${label}, pooled`, value: d3(d.pooledDice), note: 'over all pixels together' });
+  return facts;
 }
 
 /** Contours of the ground truth (when given) and the prediction over the image (foreground = any non-zero class). */

@@ -9,6 +9,7 @@ import { readRunMeta, writeRunMeta, type RunMetaSpec } from '../../util/run-meta
 import { InputError, OptionError } from '../../util/errors.js';
 import type { Blend } from './sliding-window.js';
 import type { PixelNorm } from './seg-data.js';
+import type { SelectBy } from './set-dice.js';
 
 export const SEGMENTER_FORMAT = 'kensa-segmenter/1';
 export const SEGMENTER_FILE = 'segmenter.json';
@@ -30,12 +31,19 @@ export interface StoredSegmenter {
   window: number;
   overlap: number;
   blend: Blend;
+  /** How the best epoch was chosen (segment-train --select-by); absent in runs from before the option, which used 'mean'. */
+  selectBy?: SelectBy;
 }
 
 const SEGMENTER_META: RunMetaSpec = { file: SEGMENTER_FILE, format: SEGMENTER_FORMAT, kind: 'segmentation', command: 'kensa segment-train' };
 
 export async function saveSegmenterMeta(runDir: string, meta: Omit<StoredSegmenter, 'format'>): Promise<void> {
   await writeRunMeta(runDir, SEGMENTER_META, meta);
+}
+
+/** The --select-by of a stored run ('mean' for runs from before the option). */
+export function storedSelectBy(meta: StoredSegmenter): SelectBy {
+  return meta.selectBy ?? 'mean';
 }
 
 export function readSegmenterMeta(runDir: string): StoredSegmenter {

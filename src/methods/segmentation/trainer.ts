@@ -1,7 +1,9 @@
 // Supervised U-Net segmentation as a FitTask for the shared training loop: every epoch draws
 // `patchesPerImage` random patches from each training image (seeded crop, flips, quarter turns and
 // intensity jitter applied identically to image and mask), trains on Dice + cross-entropy with Adam,
-// and evaluates the whole validation images by sliding-window prediction (mean per-image Dice).
+// and evaluates the whole validation images by sliding-window prediction: mean per-image Dice
+// ('dice'), Dice pooled over their pixels ('pooledDice') and mean Dice over the images holding the
+// structure ('presentDice', absent when none does); --select-by picks which one chooses the best epoch.
 import { tidy } from '../../engine/index.js';
 import { DataLoader, RandBrightnessContrast, RandCompose, RandCrop, RandFlip, RandRotate90, pairSource, type Batch, type PairItem, type RandomTransform } from '../../data/index.js';
 import type { UNet } from '../../models/index.js';
@@ -10,8 +12,9 @@ import type { FitTask } from '../../train/index.js';
 import { RandForegroundCrop } from './foreground-crop.js';
 import { segmentationLoss, type SegLoss } from './losses.js';
 import type { MaskValues } from './mask-values.js';
-import { predictImage, segmentationDice } from './predict.js';
+import { predictImage } from './predict.js';
 import { normalizeImage, type PixelNorm, type SegSample } from './seg-data.js';
+import { imageDice, imageDiceCounts, setDice } from './set-dice.js';
 import type { Blend } from './sliding-window.js';
 
 export const SEG_AUGMENTATIONS = ['none', 'flip', 'standard'] as const;
@@ -95,12 +98,12 @@ export function segmentationTask(unet: UNet, train: readonly PairItem[], val: re
     },
     evaluate(): Record<string, number> {
       if (val.length === 0) return {};
-      let s = 0;
-      for (const v of val) {
+      const images = val.map((v) => {
         const p = predictImage({ unet, classes, norm, multiple }, v.image, { window: o.window ?? 256, overlap: o.overlap ?? 0.5, blend: o.blend ?? 'gaussian', device });
-        s += segmentationDice(p.labels, v.mask.data, classes);
-      }
-      return { dice: s / val.length };
+        return imageDice(v.stem, imageDiceCounts(p.labels, v.mask.data, classes));
+      });
+      const d = setDice(images);
+      return { dice: d.meanDice, pooledDice: d.pooledDice, ...(d.presentDice !== null ? { presentDice: d.presentDice } : {}) };
     },
   };
 }
