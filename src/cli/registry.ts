@@ -19,11 +19,12 @@ import { segmentPredictCommand } from './commands/segment-predict.js';
 import { segAbilityCommand } from './commands/seg-ability.js';
 import { serveCommand } from './commands/serve.js';
 import { launchCommand } from './commands/launch.js';
+import { mergeShardsCommand } from './commands/merge-shards.js';
 import { transferPretrainCommand } from './commands/transfer-pretrain.js';
 import { transferFeaturesCommand } from './commands/transfer-features.js';
 import { transferEvaluateCommand } from './commands/transfer-evaluate.js';
 
-export const COMMANDS: AnyCommand[] = [demoCommand, infoCommand, segmentCommand, evalSegmentationCommand, metricOpensetEvalCommand, metricTrainCommand, metricIdentifyCommand, cycleganTrainCommand, cycleganTranslateCommand, classifyTrainCommand, classifyEvalCommand, classifyPredictCommand, camCommand, explainCommand, segmentTrainCommand, segmentPredictCommand, segAbilityCommand, transferPretrainCommand, transferFeaturesCommand, transferEvaluateCommand, serveCommand, launchCommand];
+export const COMMANDS: AnyCommand[] = [demoCommand, infoCommand, segmentCommand, evalSegmentationCommand, metricOpensetEvalCommand, metricTrainCommand, metricIdentifyCommand, cycleganTrainCommand, cycleganTranslateCommand, classifyTrainCommand, classifyEvalCommand, classifyPredictCommand, camCommand, explainCommand, segmentTrainCommand, segmentPredictCommand, segAbilityCommand, transferPretrainCommand, transferFeaturesCommand, transferEvaluateCommand, serveCommand, launchCommand, mergeShardsCommand];
 
 /** The command named by the first one or two words of argv, and how many words it took. */
 export function findCommand(argv: string[]): { cmd: AnyCommand; words: number } | undefined {
