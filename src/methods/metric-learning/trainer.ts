@@ -10,6 +10,7 @@ import { matrix, type Matrix } from './matrix.js';
 import type { MetricNet } from './metric-net.js';
 import type { TileSet } from './tile-data.js';
 import { fit, type FitTask, type EpochRecord as FitEpochRecord } from '../../train/index.js';
+import { dataShard, shardRange } from '../../distributed/world.js';
 
 export interface TrainOptions {
   /** @default 10 */ epochs?: number;
@@ -95,17 +96,21 @@ export function metricTask(net: MetricNet, train: TileSet, val: TileSet | undefi
     optimizer: opt,
     modules: { net },
     optimizers: { adam: opt },
-    stepsPerEpoch: () => Math.floor(train.count / bs) || 1,
+    // data-parallel (kensa launch): each step is a global batch of bs per rank, this rank trains on its part
+    stepsPerEpoch: () => Math.floor(train.count / (bs * dataShard().worldSize)) || 1,
     beginEpoch(epoch) {
       opt.setLr(baseLr * lrFactor(o.lrSchedule, epoch, epochs));
       if (net.head instanceof CosineMarginHead) net.head.marginFraction = marginFraction(epoch, o.marginWarmup ?? 0);
       order = epochOrder(train.count, epoch, { order: o.order ?? 'balanced', seed, labels });
     },
     step(epoch, s) {
-      const idx = order.slice(s * bs, (s + 1) * bs);
+      const globalBs = bs * dataShard().worldSize;
+      const part = shardRange(Math.min(globalBs, order.length - s * globalBs));
+      const first = s * globalBs + part.start; // position in the epoch of this rank's first tile
+      const idx = order.slice(first, first + part.count);
       opt.zeroGrad();
       const [loss, right] = tidy(() => {
-        const x = tileBatch(train, idx, o, (o.augment ?? true) ? (k) => Rng.derive(seed, epoch, s * bs + k) : undefined);
+        const x = tileBatch(train, idx, o, (o.augment ?? true) ? (k) => Rng.derive(seed, epoch, first + k) : undefined);
         const y = tensor(idx.map((i) => train.labels[i]), { dtype: 'int64', device: o.device ?? 'cpu' });
         const emb = net.embed(x);
         const l = net.head.loss(emb, y);
