@@ -8,6 +8,7 @@ import { Adam } from '../../optim/index.js';
 import { constantThenLinearSchedule } from '../../optim/schedule.js';
 import { RandFlip, RandCompose, Rng, imageSetBatch, type ImageSet } from '../../data/index.js';
 import type { FitTask } from '../../train/index.js';
+import { dataShard, shardRange } from '../../distributed/world.js';
 import { CycleGanGenerator, PatchDiscriminator, type CycleGanGeneratorOptions, type PatchDiscriminatorOptions } from '../../models/index.js';
 import { ImagePool } from './image-pool.js';
 import { discriminatorLoss, generatorPass, type CycleGanLossWeights, type CycleGanNets, type GeneratorTerms } from './losses.js';
@@ -76,12 +77,16 @@ export function cycleGanTask(nets: CycleGanNets, a: ImageSet, b: ImageSet, o: Cy
   const factor = constantThenLinearSchedule({ constantEpochs: (o.epochs ?? 100) - 1, decayEpochs: o.decayEpochs ?? 100 });
   const flip = (o.flip ?? true) ? new RandCompose([new RandFlip({ horizontal: 0.5, vertical: 0 })]) : undefined;
   const full = Math.max(a.count, b.count);
-  const steps = Math.max(1, Math.floor((o.maxPerEpoch ? Math.min(o.maxPerEpoch * bs, full) : full) / bs));
+  // data-parallel (kensa launch): a step is a global batch of bs per rank per domain, this rank trains on its part
+  const world = (): number => dataShard().worldSize;
+  const steps = (): number => Math.max(1, Math.floor((o.maxPerEpoch ? Math.min(o.maxPerEpoch * bs * world(), full) : full) / (bs * world())));
   let orderA: number[] = [];
   let orderB: number[] = [];
   const cycled = (n: number, perm: number[]): number[] => Array.from({ length: n }, (_, i) => perm[i % perm.length]);
-  const batch = (set: ImageSet, order: number[], epoch: number, s: number, domain: number): Tensor =>
-    imageSetBatch(set, order.slice(s * bs, (s + 1) * bs), { transform: flip, rngFor: (k) => Rng.derive(seed, epoch, s, k, domain), norm: TO_TANH, device });
+  const batch = (set: ImageSet, order: number[], epoch: number, s: number, domain: number): Tensor => {
+    const part = shardRange(bs * world()); // k: place in the global batch, so flips do not depend on the world size
+    return imageSetBatch(set, order.slice(s * bs * world() + part.start, s * bs * world() + part.start + part.count), { transform: flip, rngFor: (k) => Rng.derive(seed, epoch, s, part.start + k, domain), norm: TO_TANH, device });
+  };
   /** One generator update (discriminators frozen), then one discriminator update on real and pooled fake images. */
   const trainStep = (realA: Tensor, realB: Tensor, rng: { a: Rng; b: Rng }): CycleGanMetrics =>
     tidy(() => {
@@ -114,11 +119,11 @@ export function cycleGanTask(nets: CycleGanNets, a: ImageSet, b: ImageSet, o: Cy
         pools.b.load(s?.poolB, 'checkpoint (pool of fake B images)');
       },
     },
-    stepsPerEpoch: () => steps,
+    stepsPerEpoch: steps,
     beginEpoch(epoch) {
       for (const opt of [optimizerG, optimizerD]) opt.setLr(lr0 * factor(epoch));
-      orderA = cycled(steps * bs, Rng.derive(seed, epoch, 1).permutation(a.count));
-      orderB = cycled(steps * bs, Rng.derive(seed, epoch, 2).permutation(b.count));
+      orderA = cycled(steps() * bs * world(), Rng.derive(seed, epoch, 1).permutation(a.count));
+      orderB = cycled(steps() * bs * world(), Rng.derive(seed, epoch, 2).permutation(b.count));
     },
     step(epoch, s) {
       const metrics = tidy(() => trainStep(batch(a, orderA, epoch, s, 1), batch(b, orderB, epoch, s, 2), { a: Rng.derive(seed, epoch, s, 0x9a), b: Rng.derive(seed, epoch, s, 0x9b) }));
