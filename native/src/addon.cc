@@ -22,9 +22,14 @@
 #include <torch/version.h>
 #include <napi.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <vector>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "handles.h"
 #include "op-table.h"
@@ -360,6 +365,56 @@ static Napi::Value LiveTensors(const Napi::CallbackInfo& info) {
 }
 
 
+// ---------------------------------------------------------------------------------------------
+// Heap policy. A training step frees most of what it allocated (kensa at the end of each tidy()
+// scope), so the free space at the top of glibc's heap then exceeds its trim threshold (dynamic:
+// 2x the mmap threshold, at most 64 MiB) and goes back to the OS, and the next step page-faults
+// its activations in again, as kernel time inside the first op that writes them (relu, conv).
+// M1, 2 threads, 20 steps: 10 577 minor faults and 885 ms CPU a step with glibc's defaults, 103
+// and 853 ms with this policy (one process each, load 9; RSS flat over 80 steps). The trim threshold is raised to 1 GiB, so the
+// process keeps up to that much freed heap for the next step (as PyTorch's GPU caching allocator
+// keeps its blocks); the mmap threshold is fixed at glibc's own dynamic ceiling, 32 MiB, so
+// larger blocks are mmapped and unmapped as before (a higher one lets glibc 2.36's memalign
+// strand several freed copies of a big tensor in the heap). Off with KENSA_MALLOC_TUNE=0, and
+// left alone when GLIBC_TUNABLES sets malloc tunables (the user chose).
+static constexpr int kMmapThreshold = 32 << 20;
+static constexpr int kTrimThreshold = 1 << 30;
+struct HeapPolicy {
+  bool tuned = false;
+  std::string reason;
+};
+static HeapPolicy& heapPolicy() {
+  static HeapPolicy p;
+  static std::once_flag once;
+  std::call_once(once, [] {
+#if defined(__GLIBC__)
+    const char* off = std::getenv("KENSA_MALLOC_TUNE");
+    const char* tunables = std::getenv("GLIBC_TUNABLES");
+    if (off != nullptr && std::strcmp(off, "0") == 0) p.reason = "KENSA_MALLOC_TUNE=0";
+    else if (tunables != nullptr && std::strstr(tunables, "glibc.malloc.") != nullptr) p.reason = "GLIBC_TUNABLES sets malloc tunables";
+    else if (mallopt(M_MMAP_THRESHOLD, kMmapThreshold) == 1 && mallopt(M_TRIM_THRESHOLD, kTrimThreshold) == 1) p.tuned = true;
+    else p.reason = "mallopt refused";
+#else
+    p.reason = "not glibc";
+#endif
+  });
+  return p;
+}
+
+// mallocPolicy() -> {tuned, mmapThreshold, trimThreshold} or {tuned: false, reason}.
+static Napi::Value MallocPolicy(const Napi::CallbackInfo& info) {
+  const HeapPolicy& p = heapPolicy();
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("tuned", p.tuned);
+  if (p.tuned) {
+    o.Set("mmapThreshold", static_cast<double>(kMmapThreshold));
+    o.Set("trimThreshold", static_cast<double>(kTrimThreshold));
+  } else {
+    o.Set("reason", p.reason);
+  }
+  return o;
+}
+
 static Napi::Value Version(const Napi::CallbackInfo& info) {
   std::string v = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." + std::to_string(TORCH_VERSION_PATCH);
   return Napi::String::New(info.Env(), v);
@@ -367,6 +422,7 @@ static Napi::Value Version(const Napi::CallbackInfo& info) {
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData<InstanceData>(new InstanceData());
+  heapPolicy();
 #define KENSA_FN(name, fn) exports.Set(name, Napi::Function::New(env, fn, name))
   KENSA_FN("op", Op);
   KENSA_FN("schema", Schema);
@@ -397,6 +453,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   KENSA_FN("cudaDeviceCount", CudaDeviceCount);
   KENSA_FN("liveTensors", LiveTensors);
   KENSA_FN("version", Version);
+  KENSA_FN("mallocPolicy", MallocPolicy);
 #undef KENSA_FN
   registerDist(env, exports);
   return exports;

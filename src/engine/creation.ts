@@ -1,5 +1,5 @@
 // Creating tensors: from JS data, constants, ranges and seeded random numbers.
-import { native } from './native.js';
+import { native, type MallocPolicy } from './native.js';
 import { DTYPE_CODE, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
 import { Tensor, call, opId, type NestedArray } from './tensor.js';
 
@@ -204,6 +204,11 @@ export function cudaIsAvailable(): boolean {
 /** Tensors currently held by live handles (not disposed, not yet collected). */
 export function liveTensors(): number {
   return native.liveTensors();
+}
+
+/** The addon's glibc heap policy (native/src/addon.cc); `reason` says why it is off. */
+export function mallocPolicy(): MallocPolicy {
+  return native.mallocPolicy?.() ?? { tuned: false, reason: 'addon built before the heap policy' };
 }
 
 export function libtorchVersion(): string {

@@ -46,7 +46,17 @@ export interface NativeAddon {
   cudaDeviceCount(): number;
   liveTensors(): number;
   version(): string;
+  /** The heap policy the addon set at load (absent in addons built before it). */
+  mallocPolicy?(): MallocPolicy;
 }
+
+/**
+ * glibc heap settings the addon makes at load so a training step's freed activations stay mapped
+ * for the next step (native/src/addon.cc, "Heap policy"); off with KENSA_MALLOC_TUNE=0.
+ */
+export type MallocPolicy =
+  | { tuned: true; mmapThreshold: number; trimThreshold: number }
+  | { tuned: false; reason: string };
 
 function load(): NativeAddon {
   // KENSA_NATIVE=<path to a .node> loads another build of the addon instead of native/build (a
