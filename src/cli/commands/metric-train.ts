@@ -9,6 +9,7 @@ import { UNKNOWN_SCORES, SCORE_NAMES } from '../../methods/metric-learning/score
 import { MetricNet } from '../../methods/metric-learning/metric-net.js';
 import { metricTask, metricRecord, predict, accuracy, argmaxRows, type EpochRecord } from '../../methods/metric-learning/trainer.js';
 import { fit } from '../../train/index.js';
+import { syncBatchNorm } from '../../nn/sync-batch-norm.js';
 import { loadTileSet, subsetImages, pixelStats } from '../../methods/metric-learning/tile-data.js';
 import { saveModel, type StoredModel } from '../../methods/metric-learning/model-store.js';
 import { lineCurves } from '../../report/figures/line-curves.js';
@@ -21,6 +22,7 @@ export interface MetricTrainOptions extends MetricDataOptions, MetricNetOptions 
   /** @default 'arcface' */ head: string;
   /** Score used for identify's verdicts; '' = centroid-distance for metric heads, msp for softmax. @default '' */ score: string;
   /** Continue from the last checkpoint in --out. @default false */ resume: boolean;
+  /** Under kensa launch: batch-norm statistics of the global batch (SyncBatchNorm). @default false */ syncBn: boolean;
 }
 
 export const metricTrainCommand = defineCommand<MetricTrainOptions>({
@@ -33,6 +35,7 @@ export const metricTrainCommand = defineCommand<MetricTrainOptions>({
     head: { kind: 'string', description: 'classification head', default: 'arcface', choices: HEAD_NAMES },
     score: { kind: 'string', description: "unknown score for verdicts ('' = centroid-distance, msp for softmax)", default: '', choices: ['', ...SCORE_NAMES] },
     resume: { kind: 'boolean', description: 'continue from the last checkpoint in --out', default: false },
+    syncBn: { kind: 'boolean', description: "under kensa launch: batch norm normalises by every rank's part of the batch together (SyncBatchNorm), not each rank's own", default: false },
   },
   async run(o, _args, ctx) {
     const run = ctx.run();
@@ -47,6 +50,7 @@ export const metricTrainCommand = defineCommand<MetricTrainOptions>({
     await run.writeJson('split.json', { classes, train: split.train.map((i) => images[i].path), val: split.val.map((i) => images[i].path), test: split.test.map((i) => images[i].path) });
     manualSeed(o.seed);
     const net = new MetricNet({ backbone: o.backbone, width: o.width, embeddingSize: o.embeddingSize, head: o.head, numClasses: classes.length, inputSize: all.size, scale: o.scale, pool: o.pool as 'flatten' | 'gap' });
+    if (o.syncBn) ctx.log(`--sync-bn: ${syncBatchNorm(net)} batch-norm layer(s) synchronised over the data-parallel ranks`);
     const norm = pixelStats(train);
     const topts = { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, augment: o.augment, order: (o.balanced ? 'balanced' : 'shuffle') as 'balanced' | 'shuffle', seed: o.seed, norm, device: o.device, ...trainLevers(o) };
     const ckDir = run.checkpointDir();
