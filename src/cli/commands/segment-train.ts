@@ -4,6 +4,7 @@
 // pooled, present or per-image mean Dice; best/last checkpoints, --resume); the best weights are
 // then measured on the held-apart test images, summarised by the same choice.
 import { existsSync } from 'node:fs';
+import { syncBatchNorm } from '../../nn/sync-batch-norm.js';
 import { join, resolve } from 'node:path';
 import { defineCommand, type OptionSpecs } from '../command.js';
 import { manualSeed } from '../../engine/index.js';
@@ -73,6 +74,7 @@ export interface SegmentTrainOptions extends SegMaskCliOptions {
   /** Best-epoch criterion on the validation images: 'pooled', 'present' or 'mean'; '' = pooled (on --resume: the run's). @default '' */ selectBy: string;
   /** Epoch checkpoints kept besides the best. @default 2 */ keepCheckpoints: number;
   /** @default false */ resume: boolean;
+  /** Under kensa launch: batch-norm statistics of the global batch (SyncBatchNorm). @default false */ syncBn: boolean;
 }
 
 export const segmentTrainCommand = defineCommand<SegmentTrainOptions>({
@@ -108,6 +110,7 @@ export const segmentTrainCommand = defineCommand<SegmentTrainOptions>({
     selectBy: { kind: 'string', description: `validation Dice that picks the best epoch and heads the test summary: 'pooled' (over all pixels of the images together; counts false positives on images without the structure and gives an empty one no reward), 'present' (mean over the images that hold the structure), 'mean' (mean per-image Dice; an empty prediction on an empty image scores 1); '' = ${DEFAULT_SELECT_BY}, or on --resume the run's choice`, default: '', choices: ['', ...SELECT_BY] },
     keepCheckpoints: { kind: 'integer', description: 'epoch checkpoints kept besides best.safetensors', default: 2, min: 1 },
     resume: { kind: 'boolean', description: 'continue from the last checkpoint in --out', default: false },
+    syncBn: { kind: 'boolean', description: "under kensa launch: batch norm normalises by every rank's part of the batch together (SyncBatchNorm), not each rank's own", default: false },
   },
   async run(o, _args, ctx) {
     if (o.out === undefined) throw new OptionError('--out', 'is required (the model folder)');
@@ -161,6 +164,7 @@ export const segmentTrainCommand = defineCommand<SegmentTrainOptions>({
     });
     manualSeed(o.seed);
     const unet = new UNet(unetOptions).to(o.device);
+    if (o.syncBn) ctx.log(`--sync-bn: ${syncBatchNorm(unet)} batch-norm layer(s) synchronised over the data-parallel ranks`);
     const topts = {
       classes: o.classes, maskValues, channels: read.channels, norm, patchSize: o.patchSize, patchesPerImage: o.patchesPerImage, foregroundPatches: o.foregroundPatches, batchSize: o.batchSize,
       lr: o.lr, loss: o.loss as SegLoss, augment: o.augment as SegAugmentation, seed: o.seed, window: o.window, overlap: o.overlap, blend: o.blend as Blend, device: o.device,
