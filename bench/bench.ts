@@ -4,14 +4,20 @@
 // median paired ratio kensa/PyTorch and its 95 % block-bootstrap interval (bench/stats.ts).
 //   npm run bench -- [--json] [--quick] [--threads N] [--models M1,M2] [--blocks B]
 //                    [--seconds S] [--steps-per-block K] [--warmup W] [--micro]
+//                    [--samples FILE] [--torch-malloc glibc|kensa]
 // --micro runs the per-op overhead micro cases (bench/micro-cases.ts) instead of the model rows.
+// --samples writes every timed pair (per model, per block, in time order) to FILE as JSON, for
+// studying other estimators on the same run. --torch-malloc kensa runs the PyTorch process with
+// kensa's heap policy (native/src/addon.cc) through GLIBC_TUNABLES; the default is PyTorch as
+// installed (glibc's heap defaults), which page-faults a step's activations in again each step.
 import { performance } from 'node:perf_hooks';
 import { cpus, loadavg } from 'node:os';
-import { setNumThreads, getNumThreads, libtorchVersion } from '../src/engine/index.js';
+import { setNumThreads, getNumThreads, libtorchVersion, mallocPolicy } from '../src/engine/index.js';
 import { BENCH_CASES, type BenchCase } from './models.js';
 import { MICRO_CASES } from './micro-cases.js';
 import { TorchPeer } from './torch-peer.js';
-import { median, ratioInterval, type TimedPair } from './stats.js';
+import { median, ratioInterval, neighbourPairs, type TimedPair } from './stats.js';
+import { writeFileAtomicSync } from '../src/util/atomic-write.js';
 
 interface Args {
   json: boolean;
@@ -28,6 +34,10 @@ interface Args {
   warmup: number;
   /** The micro cases of bench/micro-cases.ts instead of the model rows. @default false */
   micro: boolean;
+  /** Write every timed pair to this JSON file. */
+  samples?: string;
+  /** The PyTorch process's heap: as installed ('glibc') or with kensa's policy ('kensa'). @default 'glibc' */
+  torchMalloc: 'glibc' | 'kensa';
 }
 
 /** Steps per block from the time budget: at least 1 (slow models), at most this many. */
@@ -35,7 +45,7 @@ const MAX_STEPS_PER_BLOCK = 60;
 
 function parseArgs(argv: string[]): Args {
   const quick = argv.includes('--quick');
-  const a: Args = { json: false, quick, threads: cpus().length, blocks: quick ? 2 : 8, seconds: quick ? 4 : 24, warmup: quick ? 1 : 2, micro: false };
+  const a: Args = { json: false, quick, threads: cpus().length, blocks: quick ? 2 : 8, seconds: quick ? 4 : 24, warmup: quick ? 1 : 2, micro: false, torchMalloc: 'glibc' };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const num = (min: number): number => {
@@ -52,6 +62,14 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--steps-per-block') a.stepsPerBlock = Math.round(num(1));
     else if (k === '--warmup') a.warmup = Math.round(num(0));
     else if (k === '--micro') a.micro = true;
+    else if (k === '--samples') {
+      a.samples = argv[++i];
+      if (!a.samples) throw new Error('bench: --samples needs a file name');
+    } else if (k === '--torch-malloc') {
+      const v = argv[++i];
+      if (v !== 'glibc' && v !== 'kensa') throw new Error(`bench: --torch-malloc is glibc or kensa, got ${v}`);
+      a.torchMalloc = v;
+    }
     else throw new Error(`bench: unknown option ${k}`);
   }
   const known = new Set(casesOf(a).map((c) => c.model));
@@ -84,12 +102,20 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   setNumThreads(args.threads);
   const runStart = performance.now();
+  const heap = mallocPolicy();
+  // kensa's heap policy for the PyTorch process, as glibc tunables
+  const torchEnv = args.torchMalloc === 'kensa' && heap.tuned
+    ? { GLIBC_TUNABLES: `glibc.malloc.mmap_threshold=${heap.mmapThreshold}:glibc.malloc.trim_threshold=${heap.trimThreshold}` }
+    : undefined;
+  if (args.torchMalloc === 'kensa' && !heap.tuned) throw new Error(`bench: --torch-malloc kensa needs kensa's heap policy, which is off (${heap.reason})`);
+  const samples: { model: string; blocks: { torchFirst: boolean; pairs: TimedPair[] }[] }[] = [];
+  if (!args.json) console.log(`heap: kensa ${heap.tuned ? 'heap policy' : `glibc defaults (${heap.reason})`}, PyTorch ${torchEnv ? "kensa's heap policy (--torch-malloc kensa)" : 'glibc defaults (as installed)'}`);
   if (args.quick && !args.json) console.log('--quick: indicative only (few short blocks); run without --quick for figures with intervals that hold');
   for (const c of casesOf(args)) {
     if (args.models && !args.models.includes(c.model)) continue;
     const started = performance.now();
     const loadStart = loadavg()[0];
-    const torch = await TorchPeer.start(c.model, args.threads);
+    const torch = await TorchPeer.start(c.model, args.threads, torchEnv);
     const { step, dispose } = c.setup();
     let pairMs = 0;
     for (let i = 0; i < args.warmup; i++) {
@@ -116,6 +142,9 @@ async function main(): Promise<void> {
     const iv = ratioInterval(blocks);
     // CPU time of each step (all threads of each process): less moved by other load than wall time
     const cpu = ratioInterval(blocks.map((b) => b.map((p) => ({ kensa: p.kensaCpu, torch: p.torchCpu }))));
+    // each kensa step against the PyTorch steps on both sides of it (odd blocks start with PyTorch)
+    const nb = ratioInterval(blocks.map((b, i) => neighbourPairs(b, i % 2 === 1)));
+    if (args.samples) samples.push({ model: c.model, blocks: blocks.map((pairs, i) => ({ torchFirst: i % 2 === 1, pairs })) });
     const row = {
       model: c.model,
       description: c.description,
@@ -130,6 +159,11 @@ async function main(): Promise<void> {
       cpuRatio: round(cpu.ratio, 3),
       cpuRatioLow: round(cpu.low, 3),
       cpuRatioHigh: round(cpu.high, 3),
+      neighbourRatio: round(nb.ratio, 3),
+      neighbourRatioLow: round(nb.low, 3),
+      neighbourRatioHigh: round(nb.high, 3),
+      kensaMalloc: heap.tuned ? `kensa heap policy (mmap threshold ${heap.mmapThreshold >> 20} MiB, trim ${heap.trimThreshold >> 20} MiB)` : `glibc defaults (${heap.reason})`,
+      torchMalloc: torchEnv ? `kensa heap policy via ${torchEnv.GLIBC_TUNABLES}` : 'glibc defaults (PyTorch as installed)',
       ...(c.itemsPerStep
         ? { kensaItemsPerS: Math.round((c.itemsPerStep * 1000) / kensaMs), torchItemsPerS: Math.round((c.itemsPerStep * 1000) / torchMs) }
         : {}),
@@ -157,6 +191,7 @@ async function main(): Promise<void> {
       );
     }
   }
+  if (args.samples) writeFileAtomicSync(args.samples, JSON.stringify({ threads: args.threads, torchMalloc: args.torchMalloc, models: samples }));
   if (!args.json) console.log(`${((performance.now() - runStart) / 1000).toFixed(0)} s in all`);
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { median, quantileSorted, mulberry32, ratioInterval, type Pair } from './stats.js';
+import { median, quantileSorted, mulberry32, ratioInterval, neighbourPairs, type Pair } from './stats.js';
 
 test('median and linear quantiles', () => {
   assert.equal(median([3, 1, 2]), 2);
@@ -81,4 +81,26 @@ test('ratioInterval covers the true ratio about 95 % of the time (simulated logn
   // the median of 60 ratios with log-sd 0.1 has sd ≈ 1.25 · 0.1 · 1.2 / √60 ≈ 0.019: a 95 %
   // interval ≈ 4 sd = 0.077 wide, ×√2 for the second stage ≈ 0.11; a single-stage interval ≈ 0.077
   assert.ok(width > 0.06 && width < 0.15, `mean width ${width}`);
+});
+
+test('neighbourPairs: a geometric load drift cancels exactly, the adjacent pair keeps one step of it', () => {
+  // step s of the block's time sequence costs base · e^(c·s); kensa's base is 1.2 × PyTorch's
+  const c = 0.05;
+  const cost = (s: number, base: number): number => base * Math.exp(c * s);
+  for (const torchFirst of [false, true]) {
+    // kensa first: kensa at s = 2i, PyTorch at 2i + 1; PyTorch first: PyTorch at 2i, kensa at 2i + 1
+    const block: Pair[] = Array.from({ length: 6 }, (_, i) => ({
+      kensa: cost(torchFirst ? 2 * i + 1 : 2 * i, 1.2),
+      torch: cost(torchFirst ? 2 * i : 2 * i + 1, 1),
+    }));
+    const n = neighbourPairs(block, torchFirst);
+    // inner steps: 1.2 e^(cs) / √(e^(c(s−1)) e^(c(s+1))) = 1.2
+    for (const p of n.slice(1, -1)) assert.ok(Math.abs(p.kensa / p.torch - 1.2) < 1e-12);
+    // adjacent pairs: 1.2 e^(∓c) (PyTorch one step later, or one step earlier)
+    for (const p of block) assert.ok(Math.abs(p.kensa / p.torch - 1.2 * Math.exp(torchFirst ? c : -c)) < 1e-12);
+    // block ends have one neighbour: kensa-first's first step pairs with the PyTorch step after it
+    const end = torchFirst ? n[5] : n[0];
+    assert.ok(Math.abs(end.kensa / end.torch - 1.2 * Math.exp(torchFirst ? c : -c)) < 1e-12);
+  }
+  assert.deepEqual(neighbourPairs([{ kensa: 2, torch: 1 }], false), [{ kensa: 2, torch: 1 }]);
 });

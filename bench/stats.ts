@@ -85,3 +85,18 @@ export function ratioInterval(blocks: readonly (readonly Pair[])[], o: Bootstrap
   const tail = (1 - level) / 2;
   return { ratio: median(ratios.flat()), low: quantileSorted(stats, tail), high: quantileSorted(stats, 1 - tail), level, resamples };
 }
+
+/**
+ * Each kensa step of a block against the geometric mean of the PyTorch steps run just before and
+ * just after it (the one neighbour at a block's ends). The block ran in time order
+ * kensa, PyTorch, kensa, … (or PyTorch first when `torchFirst`), so a load that drifts
+ * geometrically during the block cancels exactly, where the adjacent pair keeps one step of drift.
+ */
+export function neighbourPairs(block: readonly Pair[], torchFirst: boolean): Pair[] {
+  return block.map((p, i) => {
+    const before = torchFirst ? p.torch : block[i - 1]?.torch;
+    const after = torchFirst ? block[i + 1]?.torch : p.torch;
+    const torch = before !== undefined && after !== undefined ? Math.sqrt(before * after) : (before ?? after ?? p.torch);
+    return { kensa: p.kensa, torch };
+  });
+}

@@ -19,9 +19,9 @@ export class TorchPeer {
   private readonly proc: ChildProcessWithoutNullStreams;
   private readonly lines: AsyncIterableIterator<string>;
   version = '';
-  private constructor(model: string, threads: number) {
+  private constructor(model: string, threads: number, env?: Record<string, string>) {
     const script = join(packageRoot(), 'bench', 'torch_bench.py');
-    this.proc = spawn('/usr/bin/python3', [script, model, '--serve', '--threads', String(threads)]);
+    this.proc = spawn('/usr/bin/python3', [script, model, '--serve', '--threads', String(threads)], { env: { ...process.env, ...env } });
     let stderr = '';
     this.proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     this.proc.on('exit', (code) => {
@@ -29,8 +29,9 @@ export class TorchPeer {
     });
     this.lines = createInterface({ input: this.proc.stdout })[Symbol.asyncIterator]();
   }
-  static async start(model: string, threads: number): Promise<TorchPeer> {
-    const p = new TorchPeer(model, threads);
+  /** `env` adds to this process's environment for the PyTorch process (e.g. GLIBC_TUNABLES). */
+  static async start(model: string, threads: number, env?: Record<string, string>): Promise<TorchPeer> {
+    const p = new TorchPeer(model, threads, env);
     const ready = JSON.parse(await p.next()) as { torch: string };
     p.version = ready.torch;
     return p;
