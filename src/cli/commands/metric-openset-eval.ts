@@ -12,6 +12,7 @@ import { OptionError } from '../../util/errors.js';
 import { METRIC_DATA_SPECS, METRIC_NET_SPECS, type MetricDataOptions, type MetricNetOptions } from './metric-options.js';
 import { prepareOpenset, runFold, testBlockCount, type FoldRunOptions } from './metric-openset-folds.js';
 import { runFoldsInWorkers, type PoolJob } from './metric-openset-pool.js';
+import { inGroup, spreadOverRanks } from '../../distributed/spread.js';
 import { embeddingFigures, opensetSummary, rocFigure, withInterval } from './metric-openset-report.js';
 
 export interface MetricOpensetEvalOptions extends MetricDataOptions, MetricNetOptions {
@@ -78,7 +79,11 @@ export const metricOpensetEvalCommand = defineCommand<MetricOpensetEvalOptions>(
     };
     const ck = { checkpointRoot: run?.checkpointDir(), resume: o.resume };
     let results: ProtocolFoldResult[];
-    if (o.workers > 1) {
+    if (inGroup()) {
+      // under kensa launch: each rank trains its share of the folds, results gathered over the process group
+      if (o.workers > 1) throw new OptionError('--workers', 'under kensa launch the ranks share the folds; give --workers 1');
+      results = await spreadOverRanks(jobs.length, (i) => runFold(data, jobs[i].spec, fo, jobs[i].keep, ck, (l) => ctx.log(l)), (i, r) => report(r, specs[i].id));
+    } else if (o.workers > 1) {
       results = await runFoldsInWorkers(jobs, { workers: o.workers, options: fo, blocks, seeds, ...ck, log: (l) => ctx.log(l), onResult: (i, r) => report(r, specs[i].id) });
     } else {
       results = [];
