@@ -9,7 +9,7 @@ import type { Tensor } from '../engine/tensor.js';
 import type { Module } from '../nn/module.js';
 import { ProcessGroup } from './process-group.js';
 import { distConfigFromEnv } from './config.js';
-import { setDataShard, setSyncGroup } from './world.js';
+import { ranksApart, setDataShard, setSyncGroup } from './world.js';
 
 /** What data-parallel training needs from a fit task. */
 export interface Replicated {
@@ -54,15 +54,24 @@ function bytesPer(dtype: string): number {
  */
 export async function dataParallelFromEnv(task: Replicated, env: NodeJS.ProcessEnv = process.env): Promise<DataParallel | undefined> {
   const c = distConfigFromEnv(env);
-  if (!c || c.worldSize === 1) return undefined;
-  // one group per process, kept for every later fit (a command may fit several times, e.g. one
-  // fit per fold): a second rendezvous on the same port would race the first store's shutdown
-  worldGroup ??= ProcessGroup.init(c);
-  worldGroup.catch(() => (worldGroup = undefined));
-  return makeDataParallel(task, await worldGroup, { keepGroup: true });
+  if (!c || c.worldSize === 1 || ranksApart()) return undefined;
+  return makeDataParallel(task, await worldGroupFromEnv(env), { keepGroup: true });
 }
 
 let worldGroup: Promise<ProcessGroup> | undefined;
+
+/**
+ * The group torchrun's environment describes, joined once per process and kept for every later
+ * use (a command may fit several times, e.g. one fit per fold): a second rendezvous on the same
+ * port would race the first store's shutdown.
+ */
+export function worldGroupFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<ProcessGroup> {
+  const c = distConfigFromEnv(env);
+  if (!c) throw new Error('worldGroupFromEnv: WORLD_SIZE is unset (not under kensa launch)');
+  worldGroup ??= ProcessGroup.init(c);
+  worldGroup.catch(() => (worldGroup = undefined));
+  return worldGroup;
+}
 
 /** Makes `task` data-parallel over `group`; close() leaves the group unless keepGroup. */
 export async function makeDataParallel(task: Replicated, group: ProcessGroup, o: { keepGroup?: boolean } = {}): Promise<DataParallel> {

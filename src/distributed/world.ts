@@ -50,3 +50,17 @@ export function setSyncGroup(g: ProcessGroup | undefined): ProcessGroup | undefi
   syncWith = g;
   return prev;
 }
+
+/** While set (spreadOverRanks), the ranks run separate jobs: fit trains alone, not data-parallel. */
+let apart = false;
+
+export function ranksApart(): boolean {
+  return apart;
+}
+
+/** Returns the previous value. */
+export function setRanksApart(on: boolean): boolean {
+  const prev = apart;
+  apart = on;
+  return prev;
+}
