@@ -15,12 +15,13 @@ interface ChildResult {
   policy: unknown;
 }
 
-/** Runs `round` (an expression over the engine `e`) 10 times after 2 warm-ups in a fresh process. */
+/** Runs `round` (an expression over the engine `e`) 10 times after 10 warm-ups in a fresh process (after 2, the
+ * first rounds still fault ~600 pages in as the new process's own heaps settle; after 10, ~1). */
 function inChild(round: string, env: Record<string, string>): ChildResult {
   const script = `
     const e = await import(${JSON.stringify(engine)});
     const round = () => { ${round}; };
-    round(); round();
+    for (let i = 0; i < 10; i++) round();
     const f0 = process.resourceUsage().minorPageFault;
     for (let i = 0; i < 10; i++) round();
     const faults = (process.resourceUsage().minorPageFault - f0) / 10;
