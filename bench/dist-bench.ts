@@ -1,0 +1,156 @@
+// Data-parallel scaling on one machine (issue 17 point 6): the same global batch trained by
+// 1 process × 2 libtorch threads against 2 processes × 1 thread (data-parallel fit's gradient
+// averaging over Gloo, each rank half the batch), for an M1- and an M2-class step. Rounds
+// alternate the two set-ups so both see the same machine load; per model the median ms per global
+// step of each, the items per second and the throughput ratio (2 × 1 over 1 × 2).
+//   node dist/bench/dist-bench.js [--models M1,M2] [--rounds R] [--steps S] [--warmup W] [--json]
+// Internally the script re-runs itself as the timed children (--child single|rank).
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { keep, manualSeed, rand, randint, randn, setNumThreads, tidy, type Tensor } from '../src/engine/index.js';
+import { F, type Module } from '../src/nn/index.js';
+import { Adam } from '../src/optim/index.js';
+import { MiniVgg, UNet } from '../src/models/index.js';
+import { ProcessGroup } from '../src/distributed/process-group.js';
+import { makeDataParallel } from '../src/distributed/data-parallel.js';
+import { freePort } from '../src/distributed/free-port.js';
+import { median } from './stats.js';
+
+const SELF = fileURLToPath(import.meta.url);
+
+/** A step of the global batch `batch`, of which this process computes `part` items. */
+interface DistCase {
+  model: string;
+  description: string;
+  batch: number;
+  build(part: number): { net: Module; opt: Adam; loss: () => Tensor; dispose(): void };
+}
+
+const CASES: DistCase[] = [
+  {
+    model: 'M1',
+    description: 'mini-VGG 32×32×3, global batch 64, Adam (bench M1)',
+    batch: 64,
+    build(part) {
+      manualSeed(0);
+      const net = new MiniVgg({ inChannels: 3, inputSize: 32, numClasses: 10 });
+      const x = keep(randn([part, 3, 32, 32]));
+      const y = keep(randint(0, 10, [part]));
+      return { net, opt: new Adam(net.parameters(), { lr: 1e-3 }), loss: () => F.crossEntropy(net.forward(x), y), dispose: () => [x, y].forEach((t) => t.dispose()) };
+    },
+  },
+  {
+    model: 'M2',
+    description: 'U-Net 128×128×1 (16-32-64-128), global batch 4, BCE, Adam (bench M2)',
+    batch: 4,
+    build(part) {
+      manualSeed(0);
+      const net = new UNet({ inChannels: 1, outChannels: 1, widths: [16, 32, 64, 128] });
+      const x = keep(randn([part, 1, 128, 128]));
+      const y = keep(tidy(() => rand([part, 1, 128, 128]).gt(0.5).float()));
+      return { net, opt: new Adam(net.parameters(), { lr: 1e-3 }), loss: () => F.binaryCrossEntropyWithLogits(net.forward(x), y), dispose: () => [x, y].forEach((t) => t.dispose()) };
+    },
+  },
+];
+
+interface Args { models: string[]; rounds: number; steps: number; warmup: number; json: boolean; child?: 'single' | 'rank' }
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { models: CASES.map((c) => c.model), rounds: 3, steps: 10, warmup: 2, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const int = (min: number): number => {
+      const v = Number(argv[++i]);
+      if (!Number.isInteger(v) || v < min) throw new Error(`dist-bench: ${k} needs an integer ≥ ${min}, got ${argv[i]}`);
+      return v;
+    };
+    if (k === '--models') a.models = (argv[++i] ?? '').split(',');
+    else if (k === '--rounds') a.rounds = int(1);
+    else if (k === '--steps') a.steps = int(1);
+    else if (k === '--warmup') a.warmup = int(0);
+    else if (k === '--json') a.json = true;
+    else if (k === '--child') {
+      const v = argv[++i];
+      if (v !== 'single' && v !== 'rank') throw new Error(`dist-bench: --child is single or rank, got ${v}`);
+      a.child = v;
+    } else throw new Error(`dist-bench: unknown option ${k}`);
+  }
+  for (const m of a.models) if (!CASES.some((c) => c.model === m)) throw new Error(`dist-bench: unknown model ${m} (${CASES.map((c) => c.model).join(', ')})`);
+  return a;
+}
+
+/** Child: times `steps` steps after `warmup`; prints ms per step (rank 0 only under a group). */
+async function child(a: Args): Promise<void> {
+  const c = CASES.find((x) => x.model === a.models[0])!;
+  const world = Number(process.env.WORLD_SIZE ?? 1);
+  setNumThreads(a.child === 'single' ? 2 : 1);
+  const s = c.build(c.batch / world);
+  const group = a.child === 'rank' ? await ProcessGroup.fromEnv() : undefined;
+  const dp = group ? await makeDataParallel({ modules: { net: s.net }, optimizers: { adam: s.opt } }, group) : undefined;
+  const step = (): void => {
+    s.opt.zeroGrad();
+    tidy(() => s.loss().backward());
+    s.opt.step(); // under dp: gradients averaged over the ranks first
+  };
+  for (let i = 0; i < a.warmup; i++) step();
+  await group?.barrier();
+  const t0 = performance.now();
+  for (let i = 0; i < a.steps; i++) step();
+  await group?.barrier();
+  const ms = (performance.now() - t0) / a.steps;
+  if ((group?.rank ?? 0) === 0) process.stdout.write(`${JSON.stringify({ ms })}\n`);
+  dp?.close();
+  group?.destroy();
+  s.dispose();
+}
+
+function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [SELF, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.on('error', reject);
+    p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`dist-bench: child ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+const msOf = (out: string): number => (JSON.parse(out.trim().split('\n').pop()!) as { ms: number }).ms;
+
+async function main(): Promise<void> {
+  const a = parseArgs(process.argv.slice(2));
+  if (a.child) return child(a);
+  const env = { ...process.env, OMP_NUM_THREADS: '1' };
+  const common = (m: string): string[] => ['--models', m, '--steps', String(a.steps), '--warmup', String(a.warmup)];
+  const rows = [];
+  for (const m of a.models) {
+    const c = CASES.find((x) => x.model === m)!;
+    const single: number[] = [];
+    const pair: number[] = [];
+    for (let r = 0; r < a.rounds; r++) {
+      const one = (): Promise<void> => runChild([...common(m), '--child', 'single'], env).then((o) => void single.push(msOf(o)));
+      const two = async (): Promise<void> => {
+        const port = await freePort();
+        const ranks = [0, 1].map((rank) => runChild([...common(m), '--child', 'rank'], { ...env, MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port), RANK: String(rank), WORLD_SIZE: '2', LOCAL_RANK: String(rank), KENSA_DIST_TIMEOUT: '300' }));
+        pair.push(msOf((await Promise.all(ranks))[0]));
+      };
+      // alternate which set-up goes first
+      if (r % 2 === 0) { await one(); await two(); } else { await two(); await one(); }
+    }
+    const ms1 = median(single);
+    const ms2 = median(pair);
+    rows.push({ model: m, description: c.description, globalBatch: c.batch, rounds: a.rounds, steps: a.steps, oneByTwo: { msPerStep: ms1, itemsPerSecond: (c.batch * 1000) / ms1 }, twoByOne: { msPerStep: ms2, itemsPerSecond: (c.batch * 1000) / ms2 }, throughputRatio: ms1 / ms2 });
+  }
+  if (a.json) {
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write('| model | global batch | 1 process × 2 threads (ms/step, items/s) | 2 processes × 1 thread (ms/step, items/s) | throughput 2×1 / 1×2 |\n|---|---|---|---|---|\n');
+  for (const r of rows) process.stdout.write(`| ${r.model} ${r.description} | ${r.globalBatch} | ${r.oneByTwo.msPerStep.toFixed(1)}, ${r.oneByTwo.itemsPerSecond.toFixed(1)} | ${r.twoByOne.msPerStep.toFixed(1)}, ${r.twoByOne.itemsPerSecond.toFixed(1)} | ${r.throughputRatio.toFixed(2)} |\n`);
+  process.stdout.write(`(median of ${a.rounds} alternating rounds of ${a.steps} steps after ${a.warmup} warm-up steps each)\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
