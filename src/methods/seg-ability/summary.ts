@@ -63,8 +63,15 @@ export function summarizeLayers(images: readonly ImageAbility[], threshold: numb
   });
 }
 
-/** Label-free estimate of one image: mean output-guided unit SA over the named layers. */
-export function labelFreeEstimate(img: ImageAbility, layers: readonly string[]): number {
+/**
+ * Label-free estimate of one image: mean output-guided unit SA over the named layers. An empty
+ * output (no pixel of the class) has no object prototype to measure the units against, and every
+ * unit that also finds nothing would score 1 by the both-empty Dice rule; its estimate is 0 instead
+ * (nothing found, nothing vouched for), so a network that goes blank on a degraded image does not
+ * look confident. (On a truly empty image this under-rates a correct blank output.)
+ */
+export function labelFreeEstimate(img: Pick<ImageAbility, 'layers' | 'outputMask'>, layers: readonly string[]): number {
+  const empty = !img.outputMask.some((v) => v !== 0);
   let s = 0;
   let n = 0;
   for (const l of img.layers) {
@@ -75,5 +82,5 @@ export function labelFreeEstimate(img: ImageAbility, layers: readonly string[]):
     }
   }
   if (n === 0) throw new OptionError('--estimate-layers', `none of ${layers.join(', ')} was analysed`);
-  return s / n;
+  return empty ? 0 : s / n;
 }
