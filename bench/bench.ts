@@ -164,6 +164,9 @@ async function main(): Promise<void> {
       neighbourRatioHigh: round(nb.high, 3),
       kensaMalloc: heap.tuned ? `kensa heap policy (mmap threshold ${heap.mmapThreshold >> 20} MiB, trim ${heap.trimThreshold >> 20} MiB)` : `glibc defaults (${heap.reason})`,
       torchMalloc: torchEnv ? `kensa heap policy via ${torchEnv.GLIBC_TUNABLES}` : 'glibc defaults (PyTorch as installed)',
+      // OpenMP's wait policy moves both engines' steps several-fold on a loaded machine; the PyTorch process inherits it
+      ompWaitPolicy: process.env.OMP_WAIT_POLICY ?? 'unset',
+      gompSpincount: process.env.GOMP_SPINCOUNT ?? 'unset',
       ...(c.itemsPerStep
         ? { kensaItemsPerS: Math.round((c.itemsPerStep * 1000) / kensaMs), torchItemsPerS: Math.round((c.itemsPerStep * 1000) / torchMs) }
         : {}),
