@@ -144,6 +144,7 @@ async function main(): Promise<void> {
     const cpu = ratioInterval(blocks.map((b) => b.map((p) => ({ kensa: p.kensaCpu, torch: p.torchCpu }))));
     // each kensa step against the PyTorch steps on both sides of it (odd blocks start with PyTorch)
     const nb = ratioInterval(blocks.map((b, i) => neighbourPairs(b, i % 2 === 1)));
+    const cpuNb = ratioInterval(blocks.map((b, i) => neighbourPairs(b.map((p) => ({ kensa: p.kensaCpu, torch: p.torchCpu })), i % 2 === 1)));
     if (args.samples) samples.push({ model: c.model, blocks: blocks.map((pairs, i) => ({ torchFirst: i % 2 === 1, pairs })) });
     const row = {
       model: c.model,
@@ -162,6 +163,9 @@ async function main(): Promise<void> {
       neighbourRatio: round(nb.ratio, 3),
       neighbourRatioLow: round(nb.low, 3),
       neighbourRatioHigh: round(nb.high, 3),
+      cpuNeighbourRatio: round(cpuNb.ratio, 3),
+      cpuNeighbourRatioLow: round(cpuNb.low, 3),
+      cpuNeighbourRatioHigh: round(cpuNb.high, 3),
       kensaMalloc: heap.tuned ? `kensa heap policy (mmap threshold ${heap.mmapThreshold >> 20} MiB, trim ${heap.trimThreshold >> 20} MiB)` : `glibc defaults (${heap.reason})`,
       torchMalloc: torchEnv ? `kensa heap policy via ${torchEnv.GLIBC_TUNABLES}` : 'glibc defaults (PyTorch as installed)',
       // OpenMP's wait policy moves both engines' steps several-fold on a loaded machine; the PyTorch process inherits it
