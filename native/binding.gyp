@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "kensa_native",
-      "sources": ["src/addon.cc", "src/dist.cc"],
+      "sources": ["src/addon.cc", "src/dist.cc", "src/reducer.cc"],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "<!@(node find-libtorch.cjs include)"

@@ -30,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "dist-group.h"
 #include "handles.h"
 #endif
 
@@ -46,40 +47,6 @@ void registerDist(Napi::Env env, Napi::Object exports) {
 #else
 
 namespace {
-
-// One member of a process group: the store it met the others through and the Gloo group.
-struct DistGroup {
-  c10::intrusive_ptr<c10d::Store> store;
-  c10::intrusive_ptr<c10d::ProcessGroupGloo> pg;
-  int rank = 0;
-  int size = 1;
-  std::chrono::milliseconds timeout{0};
-};
-
-using GroupRef = std::shared_ptr<DistGroup>;
-
-struct GroupBox {
-  GroupRef group;
-};
-
-std::string errorText(const char* what, const std::exception& e) {
-  const auto* c = dynamic_cast<const c10::Error*>(&e);
-  std::string msg = c ? c->what_without_backtrace() : e.what();
-  // One line: c10 messages may carry a trailing newline or a multi-line context.
-  for (char& ch : msg) {
-    if (ch == '\n' || ch == '\r') ch = ' ';
-  }
-  while (!msg.empty() && msg.back() == ' ') msg.pop_back();
-  return std::string(what) + ": " + msg;
-}
-
-GroupRef groupOf(const Napi::CallbackInfo& info, const char* what) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsExternal()) throw Napi::TypeError::New(env, std::string(what) + ": expected a process group");
-  GroupBox* box = info[0].As<Napi::External<GroupBox>>().Data();
-  if (!box->group) throw Napi::Error::New(env, std::string(what) + ": the process group was destroyed");
-  return box->group;
-}
 
 std::vector<at::Tensor> tensorList(const Napi::CallbackInfo& info, size_t i, const char* what) {
   Napi::Env env = info.Env();
@@ -190,18 +157,6 @@ Napi::Value resolveWith(Napi::Env env, const char* what, GroupRef g, c10::intrus
   return p;
 }
 
-// Runs fn, turning any failure into a JS Error whose message starts with `what`.
-template <typename F>
-Napi::Value guardedDist(const Napi::CallbackInfo& info, const char* what, F&& fn) {
-  try {
-    return fn();
-  } catch (const Napi::Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(info.Env(), errorText(what, e));
-  }
-}
-
 c10d::ReduceOp reduceOpOf(Napi::Env env, const Napi::Value& v, bool* average) {
   std::string op = v.IsString() ? v.As<Napi::String>().Utf8Value() : "sum";
   *average = false;
@@ -240,14 +195,7 @@ GroupRef initGroup(const InitOptions& o) {
   c10::intrusive_ptr<c10d::Store> defaultStore = c10::make_intrusive<c10d::PrefixStore>("default_pg", tcp);
   c10::intrusive_ptr<c10d::Store> groupStore = c10::make_intrusive<c10d::PrefixStore>("0", defaultStore);
 
-  auto opts = c10d::ProcessGroupGloo::Options::create(o.timeout);
-  if (!o.iface.empty()) {
-    opts->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(o.iface));
-  } else {
-    opts->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
-  }
-  opts->threads = 2;
-  auto pg = c10::make_intrusive<c10d::ProcessGroupGloo>(groupStore, o.rank, o.size, opts);
+  auto pg = c10::make_intrusive<c10d::ProcessGroupGloo>(groupStore, o.rank, o.size, glooOptions(o.timeout, o.iface));
 
   // torch.distributed's store-based barrier after creating the default group (_group_count == 1).
   const std::string key = "store_based_barrier_key:1";
@@ -267,6 +215,7 @@ GroupRef initGroup(const InitOptions& o) {
   g->rank = o.rank;
   g->size = o.size;
   g->timeout = o.timeout;
+  g->iface = o.iface;
   return g;
 }
 
@@ -500,6 +449,7 @@ void registerDist(Napi::Env env, Napi::Object exports) {
   KENSA_DIST_FN("distDestroy", DistDestroy);
   KENSA_DIST_FN("distInfo", DistInfo);
 #undef KENSA_DIST_FN
+  registerReducer(env, exports);
 }
 
 #endif  // KENSA_DIST

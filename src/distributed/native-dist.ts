@@ -7,6 +7,31 @@ export type NativeGroup = { readonly __group: unique symbol };
 
 export type ReduceOp = 'sum' | 'avg' | 'max' | 'min' | 'product';
 
+/** An opaque gradient-reducer handle from the addon (native/src/reducer.cc). */
+export type NativeReducer = { readonly __reducer: unique symbol };
+
+/** What a gradient reducer has done so far (native/src/reducer.cc). */
+export interface ReducerStats {
+  /** Buckets, and parameters over all of them. */
+  buckets: number;
+  params: number;
+  /** finish() calls (optimizer steps). */
+  steps: number;
+  /** Bucket all-reduces started by a gradient hook, i.e. while backward was still running, over all steps. */
+  launchedInBackward: number;
+  /** Bucket all-reduces started by finish(), after backward, over all steps (redone buckets included). */
+  launchedInFinish: number;
+  /** The same two counts for the last step. */
+  lastInBackward: number;
+  lastInFinish: number;
+  /** Steps whose buckets were all sent again (a gradient came after its bucket was sent). */
+  redone: number;
+  /** Hooks that fired while the reducer was not armed (a backward outside zeroGrad → step). */
+  ignoredHooks: number;
+  /** Parameters whose gradient the next step waits for (those that had one in the last step). */
+  expected: number;
+}
+
 export interface DistNative {
   distAvailable(): boolean;
   distInit(o: { host: string; port: number; rank: number; worldSize: number; timeoutMs: number; iface?: string }): Promise<NativeGroup>;
@@ -18,6 +43,13 @@ export interface DistNative {
   distAllGather(g: NativeGroup, t: NativeTensor): Promise<NativeTensor[]>;
   distBarrier(g: NativeGroup): Promise<void>;
   distDestroy(g: NativeGroup): void;
+  /** The rest are absent from addons built before the gradient reducer existed. */
+  distSideGroup?(g: NativeGroup, name: string): Promise<NativeGroup>;
+  distReducerNew?(g: NativeGroup, buckets: NativeTensor[][]): NativeReducer;
+  distReducerArm?(r: NativeReducer): void;
+  distReducerFinish?(r: NativeReducer): void;
+  distReducerStats?(r: NativeReducer): ReducerStats;
+  distReducerDestroy?(r: NativeReducer): void;
 }
 
 const addon = native as unknown as Partial<DistNative>;

@@ -13,6 +13,7 @@ export type ProcessGroupOptions = Omit<DistConfig, 'localRank' | 'timeoutMs'> & 
 
 export class ProcessGroup {
   private handle: NativeGroup | undefined;
+  private sides = new Map<string, Promise<ProcessGroup>>();
 
   private constructor(
     handle: NativeGroup,
@@ -83,8 +84,34 @@ export class ProcessGroup {
     return distNative().distBarrier(this.g);
   }
 
-  /** Leaves the group (collectives still in flight finish first). */
+  /**
+   * A second group of the same ranks (its own Gloo connections, met through this group's store
+   * under `name`), made once per name and kept until destroy(): collectives on it are matched
+   * apart from this group's, whatever the interleaving. Every rank must ask for it, in the same
+   * order. The gradient reducer (grad-reducer.ts) sends on one, so its all-reduces started inside
+   * backward cannot be confused with synchronised batch norm's, which run in the same backward.
+   */
+  side(name: string): Promise<ProcessGroup> {
+    const n = distNative();
+    if (typeof n.distSideGroup !== 'function') return Promise.reject(new Error('side group: this kensa addon predates side groups (rebuild it: npm run build:native)'));
+    let p = this.sides.get(name);
+    if (p === undefined) {
+      p = n.distSideGroup(this.g, name).then((h) => new ProcessGroup(h, this.rank, this.worldSize, this.localRank));
+      this.sides.set(name, p);
+      p.catch(() => this.sides.delete(name));
+    }
+    return p;
+  }
+
+  /** @internal the addon handle, for the gradient reducer */
+  get nativeHandle(): NativeGroup {
+    return this.g;
+  }
+
+  /** Leaves the group and its side groups (collectives still in flight finish first). */
   destroy(): void {
+    for (const p of this.sides.values()) void p.then((s) => s.destroy(), () => undefined);
+    this.sides.clear();
     if (this.handle !== undefined) distNative().distDestroy(this.handle);
     this.handle = undefined;
   }

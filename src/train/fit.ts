@@ -120,7 +120,7 @@ export async function fit(task: FitTask, o: FitOptions, reporter: FitReporter = 
   // (src/distributed/data-parallel.ts). Only rank 0 writes checkpoints, unless this rank's are
   // its private copy of the run folder (src/distributed/replica.ts).
   const dp = await dataParallelFromEnv(task);
-  if (dp) reporter.log(`data-parallel: rank ${dp.group.rank} of ${dp.group.worldSize}; ${(Object.values(dp.gradBytes).reduce((a, b) => a + b, 0) / 1e6).toFixed(2)} MB of gradients averaged per step`);
+  if (dp) reporter.log(`data-parallel: rank ${dp.group.rank} of ${dp.group.worldSize}; ${(Object.values(dp.gradBytes).reduce((a, b) => a + b, 0) / 1e6).toFixed(2)} MB of gradients averaged per step${dp.overlap ? ', overlapped with backward' : ' after backward'}`);
   const writeDir = dp && dp.group.rank > 0 && dir !== undefined && !inReplica(dir) ? undefined : dir;
   try {
     return await epochs(task, o, reporter, hooks, { history, best, start, dir: writeDir });
