@@ -2,10 +2,14 @@
 // 1 process × 2 libtorch threads against 2 processes × 1 thread (data-parallel fit's gradient
 // averaging over Gloo, each rank half the batch), for an M1- and an M2-class step. Rounds
 // alternate the two set-ups so both see the same machine load; per model the median ms per global
-// step of each, the items per second and the throughput ratio (2 × 1 over 1 × 2).
-//   node dist/bench/dist-bench.js [--models M1,M2] [--rounds R] [--steps S] [--warmup W] [--json]
+// step of each, the items per second and the throughput ratio (2 × 1 over 1 × 2). The 2 × 1 set-up
+// runs with the gradient all-reduce overlapped with backward (the default) and without it
+// (KENSA_DDP_OVERLAP=0), in the same rounds; --bucket-mb sets the gradient bucket size (default
+// 25, which leaves these models one bucket each: nothing to overlap but the last bucket's start).
+//   node dist/bench/dist-bench.js [--models M1,M2] [--rounds R] [--steps S] [--warmup W] [--bucket-mb MB] [--json]
 // Internally the script re-runs itself as the timed children (--child single|rank).
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { keep, manualSeed, rand, randint, randn, setNumThreads, tidy, type Tensor } from '../src/engine/index.js';
@@ -54,10 +58,10 @@ const CASES: DistCase[] = [
   },
 ];
 
-interface Args { models: string[]; rounds: number; steps: number; warmup: number; json: boolean; child?: 'single' | 'rank' }
+interface Args { models: string[]; rounds: number; steps: number; warmup: number; bucketMb: number; json: boolean; child?: 'single' | 'rank' }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { models: CASES.map((c) => c.model), rounds: 3, steps: 10, warmup: 2, json: false };
+  const a: Args = { models: CASES.map((c) => c.model), rounds: 3, steps: 10, warmup: 2, bucketMb: 25, json: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const int = (min: number): number => {
@@ -69,7 +73,11 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--rounds') a.rounds = int(1);
     else if (k === '--steps') a.steps = int(1);
     else if (k === '--warmup') a.warmup = int(0);
-    else if (k === '--json') a.json = true;
+    else if (k === '--bucket-mb') {
+      const v = Number(argv[++i]);
+      if (!Number.isFinite(v) || v <= 0) throw new Error(`dist-bench: --bucket-mb needs a positive number, got ${argv[i]}`);
+      a.bucketMb = v;
+    } else if (k === '--json') a.json = true;
     else if (k === '--child') {
       const v = argv[++i];
       if (v !== 'single' && v !== 'rank') throw new Error(`dist-bench: --child is single or rank, got ${v}`);
@@ -99,7 +107,8 @@ async function child(a: Args): Promise<void> {
   for (let i = 0; i < a.steps; i++) step();
   await group?.barrier();
   const ms = (performance.now() - t0) / a.steps;
-  if ((group?.rank ?? 0) === 0) process.stdout.write(`${JSON.stringify({ ms })}\n`);
+  const st = dp?.reducerStats().adam;
+  if ((group?.rank ?? 0) === 0) process.stdout.write(`${JSON.stringify({ ms, buckets: st?.buckets, inBackward: st ? st.lastInBackward : undefined })}\n`);
   dp?.close();
   group?.destroy();
   s.dispose();
@@ -115,7 +124,8 @@ function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   });
 }
 
-const msOf = (out: string): number => (JSON.parse(out.trim().split('\n').pop()!) as { ms: number }).ms;
+interface ChildOut { ms: number; buckets?: number; inBackward?: number }
+const outOf = (out: string): ChildOut => JSON.parse(out.trim().split('\n').pop()!) as ChildOut;
 
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
@@ -126,28 +136,29 @@ async function main(): Promise<void> {
   for (const m of a.models) {
     const c = CASES.find((x) => x.model === m)!;
     const single: number[] = [];
-    const pair: number[] = [];
-    for (let r = 0; r < a.rounds; r++) {
-      const one = (): Promise<void> => runChild([...common(m), '--child', 'single'], env).then((o) => void single.push(msOf(o)));
-      const two = async (): Promise<void> => {
-        const port = await freePort();
-        const ranks = [0, 1].map((rank) => runChild([...common(m), '--child', 'rank'], { ...env, MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port), RANK: String(rank), WORLD_SIZE: '2', LOCAL_RANK: String(rank), KENSA_DIST_TIMEOUT: '300' }));
-        pair.push(msOf((await Promise.all(ranks))[0]));
-      };
-      // alternate which set-up goes first
-      if (r % 2 === 0) { await one(); await two(); } else { await two(); await one(); }
-    }
+    const pair: Record<'0' | '1', ChildOut[]> = { '0': [], '1': [] };
+    const one = (): Promise<void> => runChild([...common(m), '--child', 'single'], env).then((o) => void single.push(outOf(o).ms));
+    const two = async (overlap: '0' | '1'): Promise<void> => {
+      const port = await freePort();
+      const ranks = [0, 1].map((rank) => runChild([...common(m), '--child', 'rank'], { ...env, KENSA_DDP_OVERLAP: overlap, KENSA_DDP_BUCKET_MB: String(a.bucketMb), MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port), RANK: String(rank), WORLD_SIZE: '2', LOCAL_RANK: String(rank), KENSA_DIST_TIMEOUT: '300' }));
+      pair[overlap].push(outOf((await Promise.all(ranks))[0]));
+    };
+    // rotate which set-up goes first, so all three see the same load
+    const order = [one, () => two('0'), () => two('1')];
+    for (let r = 0; r < a.rounds; r++) for (let k = 0; k < order.length; k++) await order[(k + r) % order.length]();
     const ms1 = median(single);
-    const ms2 = median(pair);
-    rows.push({ model: m, description: c.description, globalBatch: c.batch, rounds: a.rounds, steps: a.steps, oneByTwo: { msPerStep: ms1, itemsPerSecond: (c.batch * 1000) / ms1 }, twoByOne: { msPerStep: ms2, itemsPerSecond: (c.batch * 1000) / ms2 }, throughputRatio: ms1 / ms2 });
+    const msOff = median(pair['0'].map((o) => o.ms));
+    const msOn = median(pair['1'].map((o) => o.ms));
+    const on = pair['1'][0];
+    rows.push({ model: m, description: c.description, globalBatch: c.batch, rounds: a.rounds, steps: a.steps, bucketMb: a.bucketMb, buckets: on.buckets, bucketsStartedInBackward: on.inBackward, oneByTwo: { msPerStep: ms1, itemsPerSecond: (c.batch * 1000) / ms1 }, twoByOne: { msPerStep: msOff, itemsPerSecond: (c.batch * 1000) / msOff }, twoByOneOverlap: { msPerStep: msOn, itemsPerSecond: (c.batch * 1000) / msOn }, throughputRatio: ms1 / msOff, overlapRatio: msOff / msOn, loadAverage: loadavg() });
   }
   if (a.json) {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return;
   }
-  process.stdout.write('| model | global batch | 1 process × 2 threads (ms/step, items/s) | 2 processes × 1 thread (ms/step, items/s) | throughput 2×1 / 1×2 |\n|---|---|---|---|---|\n');
-  for (const r of rows) process.stdout.write(`| ${r.model} ${r.description} | ${r.globalBatch} | ${r.oneByTwo.msPerStep.toFixed(1)}, ${r.oneByTwo.itemsPerSecond.toFixed(1)} | ${r.twoByOne.msPerStep.toFixed(1)}, ${r.twoByOne.itemsPerSecond.toFixed(1)} | ${r.throughputRatio.toFixed(2)} |\n`);
-  process.stdout.write(`(median of ${a.rounds} alternating rounds of ${a.steps} steps after ${a.warmup} warm-up steps each)\n`);
+  process.stdout.write('| model | global batch | 1 process × 2 threads (ms/step, items/s) | 2 processes × 1 thread (ms/step, items/s) | the same, all-reduce overlapped with backward (ms/step, items/s; buckets started in backward) | throughput 2×1 / 1×2 | overlap speed-up |\n|---|---|---|---|---|---|---|\n');
+  for (const r of rows) process.stdout.write(`| ${r.model} ${r.description} | ${r.globalBatch} | ${r.oneByTwo.msPerStep.toFixed(1)}, ${r.oneByTwo.itemsPerSecond.toFixed(1)} | ${r.twoByOne.msPerStep.toFixed(1)}, ${r.twoByOne.itemsPerSecond.toFixed(1)} | ${r.twoByOneOverlap.msPerStep.toFixed(1)}, ${r.twoByOneOverlap.itemsPerSecond.toFixed(1)}; ${r.bucketsStartedInBackward ?? '?'} of ${r.buckets ?? '?'} | ${r.throughputRatio.toFixed(2)} | ${r.overlapRatio.toFixed(2)} |\n`);
+  process.stdout.write(`(median of ${a.rounds} rotating rounds of ${a.steps} steps after ${a.warmup} warm-up steps each; buckets of ${a.bucketMb} MB; load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')})\n`);
 }
 
 main().catch((e: unknown) => {
