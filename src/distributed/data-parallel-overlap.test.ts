@@ -3,6 +3,8 @@
 //    process on the whole batch end with the same weights after 4 SGD steps (within 1e-5), for a
 //    mini-VGG without batch norm and a U-Net whose batch norms are synchronised under the group
 //    (plain batch norm alone); every bucket's all-reduce was started inside backward;
+//  - CycleGAN (two optimizers, one reducer each): the generator's backward fires no
+//    discriminator hook (frozen) and the discriminator's none of the generators' (fakes detached);
 //  - a peer that stops (killed, or hung past the timeout) → one-line error from the step;
 //  - in one process (world of 1): a parameter no backward reaches holds its bucket back only in
 //    the first step, keeps no gradient, and two backwards before one step are reduced as their sum.
@@ -86,6 +88,26 @@ for (const model of ['vgg', 'unet']) {
     }
   });
 }
+
+test("CycleGAN, 2 ranks: each optimizer's reducer starts all its buckets inside its own backward; no hook fires outside its optimizer's zeroGrad → step", { skip, timeout: 120_000 }, () => {
+  const w = fileURLToPath(new URL('./testing/dp-cyclegan-hooks-worker.js', import.meta.url));
+  const r = spawnSync(process.execPath, [MAIN, 'launch', '--nproc', '2', '--timeout', '60', '--', process.execPath, w], { env, encoding: 'utf8' });
+  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  const outs = [0, 1].map((k) => {
+    const line = r.stdout.split('\n').find((l) => l.startsWith(`[rank ${k}] {`));
+    assert.ok(line, r.stdout);
+    return JSON.parse(line.slice(line.indexOf('{'))) as { stats: Record<'g' | 'd', ReducerStats> };
+  });
+  const { g, d } = outs[0].stats;
+  process.stdout.write(`# CycleGAN reducers: g ${JSON.stringify(g)}, d ${JSON.stringify(d)}\n`);
+  assert.deepEqual(outs[1].stats, outs[0].stats);
+  for (const s of [g, d]) {
+    assert.ok(s.buckets >= 3);
+    assert.equal(s.steps, 3);
+    assert.equal(s.launchedInBackward, 3 * s.buckets);
+    assert.equal(s.ignoredHooks, 0); // a hook that fired in the other optimizer's backward would count here
+  }
+});
 
 interface Rank {
   child: ChildProcess;
