@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { distAvailable } from './native-dist.js';
 import { reducerAvailable, type ReducerStats } from './grad-reducer.js';
-import { makeDataParallel } from './data-parallel.js';
+import { ddpOptionsFromEnv, makeDataParallel } from './data-parallel.js';
 import { ProcessGroup } from './process-group.js';
 import { freePort } from './free-port.js';
 import { Linear } from '../nn/index.js';
@@ -212,4 +212,13 @@ test('world of 1: a parameter without a gradient holds its bucket back only in t
     used.dispose();
     unused.dispose();
   }
+});
+
+test('KENSA_DDP_OVERLAP and KENSA_DDP_BUCKET_MB: read when set, refused in one line when malformed', () => {
+  assert.deepEqual(ddpOptionsFromEnv({}), {});
+  assert.deepEqual(ddpOptionsFromEnv({ KENSA_DDP_OVERLAP: '0' }), { overlap: false });
+  assert.deepEqual(ddpOptionsFromEnv({ KENSA_DDP_OVERLAP: '1', KENSA_DDP_BUCKET_MB: '0.5' }), { overlap: true, bucketBytes: 524_288 }); // 0.5 · 2^20
+  assert.throws(() => ddpOptionsFromEnv({ KENSA_DDP_OVERLAP: 'off' }), /^Error: KENSA_DDP_OVERLAP must be 0 or 1, got 'off'$/);
+  assert.throws(() => ddpOptionsFromEnv({ KENSA_DDP_BUCKET_MB: '-2' }), /^Error: KENSA_DDP_BUCKET_MB must be a positive number/);
+  assert.throws(() => ddpOptionsFromEnv({ KENSA_DDP_BUCKET_MB: '25MB' }), /KENSA_DDP_BUCKET_MB/);
 });
