@@ -9,6 +9,8 @@
 // Collectives are asynchronous: the collective is enqueued on the main thread (Gloo requires the
 // same order on every rank) and its Work is waited for on a libuv worker thread, so the event
 // loop keeps running. A timeout or a dead peer comes back as a rejected Promise (a JS Error).
+// The gradient reducer (all-reduce overlapped with backward) and side groups are in reducer.cc;
+// the group struct they share is in dist-group.h.
 // Without the Gloo headers (KENSA_DIST undefined) only distAvailable() is exported, returning false.
 
 #include <napi.h>
