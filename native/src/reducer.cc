@@ -67,8 +67,12 @@ struct Reducer {
   // statistics: totals, and the last finished step's split
   int64_t steps = 0, hookLaunches = 0, finishLaunches = 0, redos = 0, ignored = 0, lastHook = 0, lastFinish = 0, stepHook = 0;
 
-  void fail(const char* what, const std::exception& e) {
-    if (error.empty()) error = errorText(what, e);
+  // "allReduce: gradient bucket k of n: <c10d's message>" (k = 0 for a failure outside a bucket)
+  void fail(size_t bucket, const std::exception& e) {
+    if (!error.empty()) return;
+    std::string what = "allReduce: gradients";
+    if (bucket > 0) what = "allReduce: gradient bucket " + std::to_string(bucket) + " of " + std::to_string(buckets.size());
+    error = errorText(what.c_str(), e);
   }
 
   // copies the bucket's gradients (zeros where none) into its buffer and starts the all-reduce
@@ -97,7 +101,7 @@ struct Reducer {
       ao.reduceOp = c10d::ReduceOp::SUM;
       bk.work = group->pg->allreduce(io, ao);
     } catch (const std::exception& e) {
-      fail("gradient all-reduce", e);
+      fail(b + 1, e);
     }
   }
 
@@ -124,12 +128,13 @@ struct Reducer {
   }
 
   void waitAll() {
-    for (auto& bk : buckets) {
+    for (size_t b = 0; b < buckets.size(); ++b) {
+      ReducerBucket& bk = buckets[b];
       if (!bk.work) continue;
       try {
         bk.work->wait(group->timeout);
       } catch (const std::exception& e) {
-        fail("gradient all-reduce", e);
+        fail(b + 1, e);
       }
       bk.work.reset();
     }
@@ -189,7 +194,7 @@ struct Reducer {
           }
         }
       } catch (const std::exception& e) {
-        fail("gradient all-reduce", e);
+        fail(0, e);
       }
     }
     bool any = std::any_of(ready.begin(), ready.end(), [](char c) { return c != 0; });
@@ -289,15 +294,15 @@ Napi::Value DistReducerNew(const Napi::CallbackInfo& info) {
 
 // distReducerArm(reducer): a new step begins (called from optimizer.zeroGrad()).
 Napi::Value DistReducerArm(const Napi::CallbackInfo& info) {
-  return guardedDist(info, "gradient all-reduce", [&]() -> Napi::Value {
-    reducerOf(info, "gradient all-reduce")->arm();
+  return guardedDist(info, "allReduce: gradients", [&]() -> Napi::Value {
+    reducerOf(info, "allReduce: gradients")->arm();
     return info.Env().Undefined();
   });
 }
 
 // distReducerFinish(reducer): averaged gradients in every .grad, or a one-line Error.
 Napi::Value DistReducerFinish(const Napi::CallbackInfo& info) {
-  std::shared_ptr<Reducer> r = reducerOf(info, "gradient all-reduce");
+  std::shared_ptr<Reducer> r = reducerOf(info, "allReduce: gradients");
   try {
     r->finish();
   } catch (const std::exception& e) {
