@@ -214,6 +214,34 @@ test('world of 1: a parameter without a gradient holds its bucket back only in t
   }
 });
 
+// (A world of 1 cannot show that the after-backward all-reduce averaged anything: what is checked is
+// that such a parameter is left out of the reducer and comes through the step with its gradient.)
+test('world of 1: a parameter frozen when makeDataParallel runs is left out of the reducer\'s buckets and, trained later, keeps its gradient through the step', { skip, timeout: 60_000 }, async () => {
+  const group = await ProcessGroup.init({ host: '127.0.0.1', port: await freePort(), rank: 0, worldSize: 1, timeoutMs: 10_000 });
+  const used = new Linear(3, 2);
+  const late = new Linear(3, 2);
+  for (const p of late.parameters()) p.requiresGrad = false;
+  const opt = new SGD([...used.parameters(), ...late.parameters()], { lr: 0 });
+  const dp = await makeDataParallel({ modules: { used, late }, optimizers: { sgd: opt } }, group, { overlap: true, bucketBytes: 1 });
+  try {
+    for (const p of late.parameters()) p.requiresGrad = true;
+    opt.zeroGrad();
+    tidy(() => used.forward(ones([4, 3])).add(late.forward(ones([4, 3]))).sum().backward());
+    opt.step();
+    const s = dp.reducerStats().sgd;
+    assert.deepEqual([s.buckets, s.lastInBackward], [2, 2]); // used's 2 tensors hooked
+    // both biases: 4 rows of ones → 4 per output
+    assert.deepEqual(used.parameters()[1].grad!.toArray(), [4, 4]);
+    assert.deepEqual(late.parameters()[1].grad!.toArray(), [4, 4]);
+    assert.deepEqual(late.parameters()[0].grad!.toArray(), [[4, 4, 4], [4, 4, 4]]); // Σ over rows of x = 4
+  } finally {
+    dp.close();
+    opt.dispose();
+    used.dispose();
+    late.dispose();
+  }
+});
+
 test('KENSA_DDP_OVERLAP and KENSA_DDP_BUCKET_MB: read when set, refused in one line when malformed', () => {
   assert.deepEqual(ddpOptionsFromEnv({}), {});
   assert.deepEqual(ddpOptionsFromEnv({ KENSA_DDP_OVERLAP: '0' }), { overlap: false });
