@@ -15,10 +15,12 @@ It is a ceiling relative to the best pair classifiers measured, not a proof abou
 Printed: the bound per fold, its mean over folds, and the same with only the listed hard pair
 limited (every other pair taken as perfect).
 
-    /usr/bin/python3 scripts/analysis/pair_bound.py pairs1.txt [pairs2.txt ...] [--hard NCM523,NCM622]
+    /usr/bin/python3 scripts/analysis/pair_bound.py pairs1.txt [pairs2.txt ...] [--protocol RUN_DIR ...] [--hard NCM523,NCM622]
 """
 import argparse
 import itertools
+import json
+import os
 import re
 
 LINE = re.compile(r"pair (\S+) vs (\S+): tiles [0-9.]+ \(blocks ([0-9. ]+)\)")
@@ -39,6 +41,27 @@ def read(paths):
     return best
 
 
+def merge(best, key, block, acc, blocks=5):
+    old = best.setdefault(key, [0.0] * blocks)
+    old[block] = max(old[block], acc)
+
+
+def read_protocol(paths, best):
+    """Pair accuracies implied by 3-class confusions of openset-eval runs: on the tiles of a and b,
+    the network's a-vs-b decision is right at least where its 3-class prediction is right, so
+    (c_aa + c_bb) / (n_a + n_b) is a measured (lower) accuracy of that network on the pair."""
+    for p in paths:
+        with open(os.path.join(p, "metrics.json")) as f:
+            m = json.load(f)
+        blocks = m["protocol"]["blockCount"]
+        for r in m["folds"]:
+            names, c = r["knownClasses"], r["confusion"]
+            for i, j in itertools.combinations(range(len(names)), 2):
+                n = sum(c[i]) + sum(c[j])
+                if n:
+                    merge(best, tuple(sorted((names[i], names[j]))), r["testBlock"], (c[i][i] + c[j][j]) / n, blocks)
+
+
 def fold_bound(pairs, known, block, only=None):
     """Bound for the 3 known classes on one block; pairs outside `only` count as perfect when given."""
     def p(a, b):
@@ -54,10 +77,12 @@ def fold_bound(pairs, known, block, only=None):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("files", nargs="+")
+    ap.add_argument("files", nargs="*")
+    ap.add_argument("--protocol", action="append", default=[], help="an openset-eval run folder; its folds' confusions add measured pair accuracies (repeatable)")
     ap.add_argument("--hard", default="NCM523,NCM622", help="the pair bounded alone in the second table")
     o = ap.parse_args()
     pairs = read(o.files)
+    read_protocol(o.protocol, pairs)
     if not pairs:
         raise SystemExit("pair_bound: no 'pair A vs B: ... (blocks ...)' lines in the input files")
     classes = sorted({c for k in pairs for c in k})
