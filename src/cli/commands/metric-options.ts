@@ -31,10 +31,13 @@ export interface MetricNetOptions {
   /** @default 64 */ batchSize: number;
   /** Adam learning rate. @default 0.001 */ lr: number;
   /** Seeded flips and quarter turns. @default true */ augment: boolean;
-  /** mini-VGG's last feature map: 'flatten' or 'gap' (global average pooling). @default 'flatten' */ pool: string;
-  /** 'constant' or 'cosine' learning-rate decay over the epochs. @default 'constant' */ lrSchedule: string;
-  /** Metric heads: epochs over which the margin grows from 0 to full (0 = full from the start). @default 0 */ marginWarmup: number;
-  /** With --augment: brightness/contrast jitter amplitude (pixel units 0–1; 0 = none). @default 0 */ jitter: number;
+  // The defaults of pool, lrSchedule, marginWarmup and jitter are the issue-12 study's lever set: on sem-ncm's
+  // 20-fold protocol it raised closed-set tile accuracy by 7.1 points (softmax) and 3.5 (ArcFace), paired
+  // intervals above 0. The library keeps the old defaults (stored models without a pool field are flatten).
+  /** mini-VGG's last feature map: 'flatten' or 'gap' (global average pooling). @default 'gap' */ pool: string;
+  /** 'constant' or 'cosine' learning-rate decay over the epochs. @default 'cosine' */ lrSchedule: string;
+  /** Metric heads: epochs over which the margin grows from 0 to full (0 = full from the start). @default 2 */ marginWarmup: number;
+  /** With --augment: brightness/contrast jitter amplitude (pixel units 0–1; 0 = none). @default 0.1 */ jitter: number;
   /** With --augment: zoom-in jitter, factor in [1, 1 + this] (0 = none). @default 0 */ scaleJitter: number;
   /** Class-balanced sampling. @default true */ balanced: boolean;
   /** TPR on validation tiles for the unknown threshold. @default 0.95 */ tpr: number;
@@ -69,10 +72,10 @@ export const METRIC_NET_SPECS: OptionSpecs<MetricNetOptions> = {
   batchSize: { kind: 'integer', description: 'tiles per step', default: 64, min: 2 },
   lr: { kind: 'number', description: 'Adam learning rate', default: 0.001, min: 0 },
   augment: { kind: 'boolean', description: 'seeded flips and quarter turns', default: true },
-  pool: { kind: 'string', description: "mini-VGG's last feature map: flatten, or gap (global average pooling)", default: 'flatten', choices: ['flatten', 'gap'] },
-  lrSchedule: { kind: 'string', description: 'learning rate over the epochs: constant, or cosine decay', default: 'constant', choices: ['constant', 'cosine'] },
-  marginWarmup: { kind: 'integer', description: 'metric heads: epochs over which the margin grows from 0 to full (0 = none)', default: 0, min: 0 },
-  jitter: { kind: 'number', description: 'with --augment: brightness/contrast jitter amplitude (0 = none)', default: 0, min: 0, max: 0.99 },
+  pool: { kind: 'string', description: "mini-VGG's last feature map: flatten, or gap (global average pooling)", default: 'gap', choices: ['flatten', 'gap'] },
+  lrSchedule: { kind: 'string', description: 'learning rate over the epochs: constant, or cosine decay', default: 'cosine', choices: ['constant', 'cosine'] },
+  marginWarmup: { kind: 'integer', description: 'metric heads: epochs over which the margin grows from 0 to full (0 = none)', default: 2, min: 0 },
+  jitter: { kind: 'number', description: 'with --augment: brightness/contrast jitter amplitude (0 = none)', default: 0.1, min: 0, max: 0.99 },
   scaleJitter: { kind: 'number', description: 'with --augment: zoom-in jitter, factor in [1, 1 + this] (0 = none)', default: 0, min: 0, max: 1 },
   balanced: { kind: 'boolean', description: 'class-balanced sampling', default: true },
   tpr: { kind: 'number', description: 'fraction of validation known tiles accepted by the threshold', default: 0.95, min: 0.5, max: 1 },
