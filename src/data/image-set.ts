@@ -36,6 +36,12 @@ export interface ImageSetOptions {
   /** Volumes: every k-th slice of the range. @default 1 */
   sliceStep?: number;
   /**
+   * Volumes (2.5-D input): each item's channels are the 2K+1 slices i − K·step … i + K·step around
+   * its slice i (channel k = slice i + (k − K)·step), indices clamped to the volume's first and last
+   * slice; 0 = the slice alone. @default 0
+   */
+  context?: number;
+  /**
    * Per image (2-D) or per volume: 'percentile' clips to the 1st..99th percentile of the non-zero
    * values and scales to [0, 1]; 'zscore' over non-zero values; 'minmax' to [0, 1]; 'none'.
    * @default 'percentile'
@@ -100,16 +106,37 @@ function finish(img: ImageTensorLike, size: number, flipRows: boolean): ImageTen
   return resizePlanes(padToSquare(oriented, 0), size, size);
 }
 
-/** Slices of one volume (normalised over the whole volume first). */
+/** The `context` option checked: a non-negative integer. */
+export function contextOf(o: Pick<ImageSetOptions, 'context'>): number {
+  const k = o.context ?? 0;
+  if (!(Number.isInteger(k) && k >= 0)) throw new OptionError('--context', `must be a non-negative integer, got ${String(k)}`);
+  return k;
+}
+
+/**
+ * Slice indices of the 2K+1 channels around slice i: i + (k − K)·step for k = 0..2K, clamped to
+ * [0, n − 1] (an edge slice repeats itself where the volume ends).
+ */
+export function contextSlices(i: number, n: number, context: number, step: number): number[] {
+  return Array.from({ length: 2 * context + 1 }, (_, k) => Math.min(n - 1, Math.max(0, i + (k - context) * step)));
+}
+
+/** Slices of one volume (normalised over the whole volume first); with `context`, 2K+1 slices per item as channels. */
 export function volumeImages(vol: Volume, o: ImageSetOptions = {}): { slice: number; image: ImageTensorLike }[] {
   const plane = o.plane ?? 'axial';
   const axis = AXIS[plane];
   if (axis === undefined) throw new OptionError('--plane', `must be one of ${PLANES.join(', ')}, got ${String(plane)}`);
+  const context = contextOf(o);
+  const step = o.sliceStep ?? 1;
   const norm: Volume = { ...vol, data: normalizeData(vol.data, o.normalize ?? 'percentile') };
-  return sliceRangeIndices(vol.shape[axis], o.sliceRange ?? [0.4, 0.6], o.sliceStep ?? 1).map((slice) => ({
-    slice,
-    image: finish(sliceVolume(norm, axis, slice), o.size ?? 128, true),
-  }));
+  const n = vol.shape[axis];
+  return sliceRangeIndices(n, o.sliceRange ?? [0.4, 0.6], step).map((slice) => {
+    const planes = contextSlices(slice, n, context, step).map((j) => sliceVolume(norm, axis, j));
+    const { height, width } = planes[0];
+    const data = new Float32Array(planes.length * height * width);
+    planes.forEach((p, k) => data.set(p.data, k * height * width)); // [2K+1,H,W]
+    return { slice, image: finish({ data, channels: planes.length, height, width }, o.size ?? 128, true) };
+  });
 }
 
 /** A decoded 2-D image normalised per channel, padded square and resized as loadImageSet does. */
@@ -129,7 +156,10 @@ const isVolume = (p: string): boolean => VOLUME_FILE_EXTENSIONS.some((e) => p.to
 
 /** Items of one file: a 2-D image, or the chosen slices of a volume. */
 export async function fileItems(path: string, o: ImageSetOptions = {}): Promise<{ slice?: number; image: ImageTensorLike }[]> {
-  if (!isVolume(path)) return [{ image: await fileImage(path, o) }];
+  if (!isVolume(path)) {
+    if (contextOf(o) > 0) throw new OptionError('--context', `applies to NIfTI volumes only; ${path} is a 2-D image`);
+    return [{ image: await fileImage(path, o) }];
+  }
   const vol = await readNifti(path, { canonical: true });
   if (vol.shape[2] < 2) throw new InputError(path, `is a 2-D NIfTI (${vol.shape.join('×')}); slices need a 3-D volume`);
   return volumeImages(vol, o);

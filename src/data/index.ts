@@ -25,7 +25,7 @@ export { balancedWeights, epochOrder, weightedDraws } from './sampler.js';
 export type { SamplerOptions } from './sampler.js';
 export { collate } from './collate.js';
 export { padToSquare, resizePlanes } from './resize.js';
-export { NORMALIZATIONS, PLANES, VOLUME_FILE_EXTENSIONS, fileImage, fileItems, imageAt, imageSetBatch, imageSetFiles, prepareImage, loadImageSet, packImageSet, sliceRangeIndices, subsetImageSet, volumeImages } from './image-set.js';
+export { NORMALIZATIONS, PLANES, VOLUME_FILE_EXTENSIONS, contextOf, contextSlices, fileImage, fileItems, imageAt, imageSetBatch, imageSetFiles, prepareImage, loadImageSet, packImageSet, sliceRangeIndices, subsetImageSet, volumeImages } from './image-set.js';
 export { foldSubjects, splitSubjects, type FoldOptions, type SubjectSplit } from './image-set-split.js';
 export type { ImageSet, ImageSetBatchOptions, ImageSetOptions, ImageSetSource, Normalization, Plane } from './image-set.js';
 export { DataLoader } from './loader.js';

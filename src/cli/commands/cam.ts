@@ -37,7 +37,9 @@ async function* classifierInputs(model: LoadedClassifier, files: readonly string
     for (const it of await fileItems(path, { ...model.meta.image, size: model.inputSize })) {
       if (limit > 0 && n >= limit) return;
       n++;
-      const display = it.image.data.subarray(0, it.image.width * it.image.height);
+      const hw = it.image.width * it.image.height;
+      const centre = model.meta.image.context ?? 0; // 2.5-D input: show the middle slice, channel K of 2K+1
+      const display = it.image.data.subarray(centre * hw, (centre + 1) * hw);
       yield { path, ...(it.slice !== undefined ? { slice: it.slice } : {}), input: { ...it.image, data: model.normalizeSet(it.image.data) }, display: Float32Array.from(display) };
     }
   }

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { defineCommand } from '../command.js';
 import { loadImageSet, subsetImageSet } from '../../data/index.js';
 import { loadClassifierRun } from '../../methods/classify/model-store.js';
-import { predictProbabilities } from '../../methods/classify/trainer.js';
+import { TTA_MODES, predictProbabilities, type TtaMode } from '../../methods/classify/trainer.js';
 import { evaluateProbabilities } from '../../methods/classify/evaluation.js';
 import { InputError, OptionError } from '../../util/errors.js';
 import { evaluationFigures, evaluationSummary } from './classify-common.js';
@@ -17,6 +17,7 @@ export interface ClassifyEvalOptions {
   /** Class-per-folder root; default the run's training root. @default the training root */ data?: string;
   /** Which groups: 'auto' (test groups of the training root, every image of another folder), test, val, train, all. @default 'auto' */ split: string;
   /** 'best' or 'last' weights. @default 'best' */ weights: string;
+  /** Test-time augmentation: 'flip' averages the probabilities of each image and its left-right mirror. @default 'none' */ tta: string;
 }
 
 export const classifyEvalCommand = defineCommand<ClassifyEvalOptions>({
@@ -28,6 +29,7 @@ export const classifyEvalCommand = defineCommand<ClassifyEvalOptions>({
     data: { kind: 'string', description: "class-per-folder root (default: the run's training root)", placeholder: 'DIR' },
     split: { kind: 'string', description: "'auto': the run's test groups on its own root, every image of another folder", default: 'auto', choices: ['auto', 'test', 'val', 'train', 'all'] },
     weights: { kind: 'string', description: 'which checkpoint', default: 'best', choices: ['best', 'last'] },
+    tta: { kind: 'string', description: "test-time augmentation: 'flip' averages the probabilities of each image and its left-right mirror", default: 'none', choices: TTA_MODES },
   },
   async run(o, _args, ctx) {
     const model = loadClassifierRun(o.model, o.weights as 'best' | 'last');
@@ -48,14 +50,14 @@ export const classifyEvalCommand = defineCommand<ClassifyEvalOptions>({
         set = subsetImageSet(set, indicesOf(set, split[which as keyof GroupSplit]));
         if (set.count === 0) throw new OptionError('--split', `the ${which} groups of ${o.model} are not in ${root}`);
       }
-      const probs = predictProbabilities(model.net, set, { norm: model.meta.norm, device: o.device });
+      const probs = predictProbabilities(model.net, set, { norm: model.meta.norm, device: o.device, tta: o.tta as TtaMode });
       const run = ctx.run();
       const what = `${which === 'all' ? 'every image' : `the ${which} groups`} of ${root}`;
       const ev = run ? await evaluationFigures(run, 'eval', set, probs, what) : evaluateProbabilities(set, probs);
       ctx.log(`classify eval: ${set.count} images, ${ev.groups} groups (${what}), epoch ${model.epoch} weights`);
       return {
-        summary: await evaluationSummary(run, 'eval', ev, model.classes, what, [{ label: 'Weights', value: `epoch ${model.epoch}`, note: o.weights }]),
-        json: { ...ev, classes: model.classes, split: which, data: resolve(root), epoch: model.epoch },
+        summary: await evaluationSummary(run, 'eval', ev, model.classes, what, [{ label: 'Weights', value: `epoch ${model.epoch}`, note: o.weights }, { label: 'Test-time augmentation', value: o.tta }]),
+        json: { ...ev, classes: model.classes, split: which, tta: o.tta, data: resolve(root), epoch: model.epoch },
         text: `classify eval: accuracy ${(ev.accuracy * 100).toFixed(1)} % per image (${ev.count}), ${(ev.groupAccuracy * 100).toFixed(1)} % per group (${ev.groups}), balanced ${(ev.balancedAccuracy * 100).toFixed(1)} %`,
       };
     } finally {

@@ -5,7 +5,7 @@ import { defineCommand } from '../command.js';
 import { fileItems, imageSetFiles, packImageSet, type ImageTensorLike } from '../../data/index.js';
 import { basename, join } from 'node:path';
 import { loadClassifierRun } from '../../methods/classify/model-store.js';
-import { argmaxRows, predictProbabilities } from '../../methods/classify/trainer.js';
+import { TTA_MODES, argmaxRows, predictProbabilities, type TtaMode } from '../../methods/classify/trainer.js';
 import { InputError, OptionError } from '../../util/errors.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { GALLERY_LIMIT, writePreview, type ReportSummary } from '../../report/summary.js';
@@ -16,6 +16,7 @@ export interface ClassifyPredictOptions {
   /** R/N: only part R of N of the inputs. @default all */ shard?: string;
   /** Classifier run folder. (required) */ model: string;
   /** 'best' or 'last' weights. @default 'best' */ weights: string;
+  /** Test-time augmentation: 'flip' averages the probabilities of each image and its left-right mirror. @default 'none' */ tta: string;
 }
 
 export interface FilePrediction {
@@ -44,6 +45,7 @@ export const classifyPredictCommand = defineCommand<ClassifyPredictOptions>({
   options: {
     model: { kind: 'string', description: 'classifier run folder (from classify train)', required: true, placeholder: 'RUN' },
     weights: { kind: 'string', description: 'which checkpoint', default: 'best', choices: ['best', 'last'] },
+    tta: { kind: 'string', description: "test-time augmentation: 'flip' averages the probabilities of each image and its left-right mirror", default: 'none', choices: TTA_MODES },
     shard: SHARD_SPEC,
   },
   async run(o, args, ctx) {
@@ -73,7 +75,7 @@ export const classifyPredictCommand = defineCommand<ClassifyPredictOptions>({
       for (const path of files) {
         const items = await fileItems(path, { ...model.meta.image, size: model.inputSize });
         const set = packImageSet(model.classes, items.map((it, i) => ({ image: it.image, label: 0, group: path, source: { path, slice: it.slice ?? i } })));
-        const probs = predictProbabilities(model.net, set, { norm: model.meta.norm, device: o.device });
+        const probs = predictProbabilities(model.net, set, { norm: model.meta.norm, device: o.device, tta: o.tta as TtaMode });
         const mean = new Float64Array(c);
         for (let i = 0; i < set.count; i++) for (let k = 0; k < c; k++) mean[k] += probs[i * c + k] / set.count;
         const pred: FilePrediction = { path, predicted: model.classes[argmaxRows(Float32Array.from(mean), c)[0]], probabilities: named(mean, 0) };

@@ -13,12 +13,12 @@ import { RunFolder } from '../run-folder.js';
 import type { CommandContext, CommonOptions } from '../command.js';
 import { BACKBONE_NAMES, buildBackbone, type BackboneConfig } from '../../methods/classify/backbones.js';
 import { saveClassifierMeta, readClassifierMeta, CLASSIFIER_FILE } from '../../methods/classify/model-store.js';
-import { AUGMENTATIONS, classifierTask, pixelNorm, predictProbabilities, type Augmentation } from '../../methods/classify/trainer.js';
+import { AUGMENTATIONS, TTA_MODES, classifierTask, pixelNorm, predictProbabilities, type Augmentation, type TtaMode } from '../../methods/classify/trainer.js';
 import { fit, loadWeights } from '../../train/index.js';
 import { OptionError } from '../../util/errors.js';
 import { evaluationFigures, evaluationSummary, historyFigures } from './classify-common.js';
-import type { ClassifierEvaluation } from '../../methods/classify/evaluation.js';
-import { IMAGE_SET_SPECS, imageSetOptions, indicesOf, readImageSet, splitGroups, type GroupSplit, type ImageSetCliOptions } from './image-set-options.js';
+import { evaluateProbabilities, type ClassifierEvaluation } from '../../methods/classify/evaluation.js';
+import { CONTEXT_SPEC, IMAGE_SET_SPECS, imageSetOptions, indicesOf, readImageSet, splitGroups, type GroupSplit, type ImageSetCliOptions } from './image-set-options.js';
 
 export interface ClassifyTrainOptions extends ImageSetCliOptions {
   /** Class-per-folder root. (required) */ data: string;
@@ -37,6 +37,8 @@ export interface ClassifyTrainOptions extends ImageSetCliOptions {
   /** Under kensa launch: batch-norm statistics of the global batch (SyncBatchNorm). @default false */ syncBn: boolean;
   /** K-fold cross-validation by group (0 = one split). @default 0 */ cvFolds: number;
   /** With cvFolds: only this fold (-1 = all). @default -1 */ cvFold: number;
+  /** Volumes: 2.5-D input, 2K+1 neighbouring slices as channels (0 = one slice). @default 0 */ context: number;
+  /** Test-time augmentation of the test evaluation ('flip': mean over the image and its mirror; validation stays plain). @default 'none' */ tta: string;
 }
 
 export const classifyTrainCommand = defineCommand<ClassifyTrainOptions>({
@@ -61,6 +63,8 @@ export const classifyTrainCommand = defineCommand<ClassifyTrainOptions>({
     syncBn: { kind: 'boolean', description: "under kensa launch: batch norm normalises by every rank's part of the batch together (SyncBatchNorm), not each rank's own", default: false },
     cvFolds: { kind: 'integer', description: "K-fold cross-validation by group: K models (folds/fold-k), each group tested once, pooled test evaluation with group-bootstrap intervals; --val-fraction is then the share of each fold's other groups for validation and --test-fraction is unused (0 = one train/val/test split)", default: 0, min: 0 },
     cvFold: { kind: 'integer', description: 'with --cv-folds: run only this fold (0-based; -1 = all), e.g. one fold per machine', default: -1, min: -1 },
+    context: CONTEXT_SPEC,
+    tta: { kind: 'string', description: "test-time augmentation of the test evaluation: 'flip' averages the probabilities of each image and its left-right mirror (the plain result is kept beside it as testPlain); model selection on validation stays plain", default: 'none', choices: TTA_MODES },
   },
   async run(o, _args, ctx) {
     const run = ctx.run();
@@ -91,6 +95,7 @@ export const classifyTrainCommand = defineCommand<ClassifyTrainOptions>({
     const perFold: Record<string, unknown>[] = [];
     const pooledIdx: number[] = [];
     const pooledProbs: Float32Array[] = [];
+    const pooledPlain: Float32Array[] = [];
     for (const k of folds) {
       const split = foldSubjects(set, { folds: o.cvFolds, fold: k, valFraction: o.valFraction, seed: o.seed });
       const sub = new RunFolder(run.path('folds', `fold-${k}`));
@@ -102,18 +107,26 @@ export const classifyTrainCommand = defineCommand<ClassifyTrainOptions>({
       const t = r.test!;
       pooledIdx.push(...t.indices);
       pooledProbs.push(t.probs);
-      perFold.push({ fold: k, model: sub.dir, bestEpoch: r.bestEpoch, groups: r.result.groups, accuracy: t.evaluation.accuracy, groupAccuracy: t.evaluation.groupAccuracy, auc: t.evaluation.auc });
+      if (t.plain) pooledPlain.push(t.plain);
+      const plainEv = r.result.testPlain as ClassifierEvaluation | undefined;
+      perFold.push({ fold: k, model: sub.dir, bestEpoch: r.bestEpoch, groups: r.result.groups, accuracy: t.evaluation.accuracy, groupAccuracy: t.evaluation.groupAccuracy, auc: t.evaluation.auc, ...(plainEv ? { plainAccuracy: plainEv.accuracy, plainGroupAccuracy: plainEv.groupAccuracy, plainAuc: plainEv.auc } : {}) });
     }
     const pooledSet = subsetImageSet(set, pooledIdx);
     const probs = concatFloat32(pooledProbs);
     const ev = await evaluationFigures(run, 'cv-test', pooledSet, probs, `every fold's held-out groups together`);
     const intervals = groupBootstrap(pooledSet, probs, o.seed);
+    let plain: { test: ClassifierEvaluation; intervals: ReturnType<typeof groupBootstrap> } | undefined;
+    if (pooledPlain.length > 0) {
+      const p = concatFloat32(pooledPlain);
+      plain = { test: evaluateProbabilities(pooledSet, p), intervals: groupBootstrap(pooledSet, p, o.seed) };
+    }
     const result = {
       classes: set.classes,
-      crossValidation: { folds: o.cvFolds, foldsRun: folds, seed: o.seed, valFraction: o.valFraction },
+      crossValidation: { folds: o.cvFolds, foldsRun: folds, seed: o.seed, valFraction: o.valFraction, tta: o.tta, context: o.context },
       folds: perFold,
       test: ev,
       intervals,
+      ...(plain ? { testPlain: plain.test, intervalsPlain: plain.intervals } : {}),
       model: run.dir,
     };
     const extra = [
@@ -134,7 +147,8 @@ const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
 interface SplitRun {
   result: Record<string, unknown>;
   bestEpoch: number;
-  test?: { evaluation: ClassifierEvaluation; probs: Float32Array; indices: number[] };
+  /** `probs` under --tta; `plain` without it (only when --tta is not 'none'). */
+  test?: { evaluation: ClassifierEvaluation; probs: Float32Array; indices: number[]; plain?: Float32Array };
 }
 
 /** Trains one classifier on `split` into `run` (a complete model folder) and evaluates it on the split's validation and test groups. */
@@ -176,10 +190,16 @@ async function trainOnSplit(o: ClassifyTrainOptions & CommonOptions, set: ImageS
     if (val.count > 0) result.val = await evaluationFigures(run, 'val', val, predictProbabilities(net, val, topts), 'the validation groups');
     let testOut: SplitRun['test'];
     if (test.count > 0) {
-      const probs = predictProbabilities(net, test, topts);
-      const evaluation = await evaluationFigures(run, 'test', test, probs, 'the held-apart test groups');
+      const tta = o.tta as TtaMode;
+      const probs = predictProbabilities(net, test, { ...topts, tta });
+      const evaluation = await evaluationFigures(run, 'test', test, probs, `the held-apart test groups${tta === 'none' ? '' : ` (test-time augmentation: ${tta})`}`);
       result.test = evaluation;
-      testOut = { evaluation, probs, indices: testIdx };
+      let plain: Float32Array | undefined;
+      if (tta !== 'none') {
+        plain = predictProbabilities(net, test, topts);
+        result.testPlain = evaluateProbabilities(test, plain);
+      }
+      testOut = { evaluation, probs, indices: testIdx, plain };
     }
     return { result, bestEpoch, test: testOut };
   } finally {

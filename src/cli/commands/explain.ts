@@ -53,6 +53,11 @@ export const explainCommand = defineCommand<ExplainCommandOptions>({
     const methods = o.methods.split(',').map((m) => m.trim()).filter(Boolean);
     for (const m of methods) if (!CAM_CHOICES.includes(m)) throw new OptionError('--methods', `unknown CAM method '${m}' (one of ${CAM_CHOICES.join(', ')})`);
     const model = loadClassifierRun(o.classifier);
+    const context = model.meta.image.context ?? 0;
+    if (context > 0) {
+      model.dispose();
+      throw new OptionError('--classifier', `${o.classifier} takes ${2 * context + 1} neighbouring slices per input (--context ${context}); explain translates one slice at a time, so it needs a classifier trained without --context`);
+    }
     const gan = loadCycleGanRun(o.cyclegan, { device: o.device });
     try {
       const layers = o.layer ? o.layer.split(',').map((l) => l.trim()) : [defaultCamLayer(model.net)];

@@ -1,6 +1,6 @@
 // Options that say how a class-per-folder tree of 2-D images or NIfTI volumes becomes an image set
 // (shared by every command that reads one: classify, cyclegan, explain), and the split by group.
-import type { OptionSpecs } from '../command.js';
+import type { OptionSpec, OptionSpecs } from '../command.js';
 import { NORMALIZATIONS, PLANES, loadImageSet, splitSubjects, type ImageSet, type ImageSetOptions, type Plane, type Normalization } from '../../data/index.js';
 import { OptionError } from '../../util/errors.js';
 
@@ -22,6 +22,14 @@ export const IMAGE_SET_SPECS: OptionSpecs<ImageSetCliOptions> = {
   colour: { kind: 'string', description: "2-D images: 'grey' (one channel) or 'keep' (the file's channels)", default: 'grey', choices: ['grey', 'keep'] },
 };
 
+/** `--context K` for the commands whose networks take any channel count (classify train). */
+export const CONTEXT_SPEC: OptionSpec<number> = {
+  kind: 'integer',
+  description: 'volumes: 2.5-D input, each slice i with its neighbours i ± k·step (k = 1..K) as 2K+1 channels, indices clamped to the volume (0 = one slice)',
+  default: 0,
+  min: 0,
+};
+
 export function parseSliceRange(s: string): [number, number] {
   const m = /^\s*([0-9.]+)\s*:\s*([0-9.]+)\s*$/.exec(s);
   if (!m) throw new OptionError('--slices', `expected FROM:TO fractions such as 0.4:0.6, got '${s}'`);
@@ -30,8 +38,9 @@ export function parseSliceRange(s: string): [number, number] {
   return r;
 }
 
-export function imageSetOptions(o: ImageSetCliOptions): ImageSetOptions {
-  return { size: o.size, plane: o.plane as Plane, sliceRange: parseSliceRange(o.slices), sliceStep: o.sliceStep, normalize: o.normalize as Normalization, channels: o.colour as 'grey' | 'keep' };
+/** The ImageSetOptions of parsed CLI options (`context` from commands that declare CONTEXT_SPEC). */
+export function imageSetOptions(o: ImageSetCliOptions & { context?: number }): ImageSetOptions {
+  return { size: o.size, plane: o.plane as Plane, sliceRange: parseSliceRange(o.slices), sliceStep: o.sliceStep, normalize: o.normalize as Normalization, channels: o.colour as 'grey' | 'keep', ...(o.context ? { context: o.context } : {}) };
 }
 
 /** Groups (subjects / files) of a set split into train/val/test, stratified by class, seeded. */
@@ -58,6 +67,6 @@ export function indicesOf(set: ImageSet, groups: readonly string[]): number[] {
   return set.groups.flatMap((x, i) => (g.has(x) ? [i] : []));
 }
 
-export async function readImageSet(dir: string, o: ImageSetCliOptions, classes?: readonly string[]): Promise<ImageSet> {
+export async function readImageSet(dir: string, o: ImageSetCliOptions & { context?: number }, classes?: readonly string[]): Promise<ImageSet> {
   return loadImageSet(dir, { ...imageSetOptions(o), classes });
 }

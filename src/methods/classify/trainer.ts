@@ -8,10 +8,21 @@ import { Adam } from '../../optim/index.js';
 import { RandAffine, RandBrightnessContrast, RandCompose, RandFlip, Rng, epochOrder, imageSetBatch, type ImageSet, type RandomTransform } from '../../data/index.js';
 import type { FitTask } from '../../train/index.js';
 import { dataShard, shardRange } from '../../distributed/world.js';
+import { OptionError } from '../../util/errors.js';
 import type { ClassifierNet } from './backbones.js';
 
 export const AUGMENTATIONS = ['none', 'flip', 'standard'] as const;
 export type Augmentation = (typeof AUGMENTATIONS)[number];
+/** Test-time augmentation: 'flip' averages the class probabilities of each image and its left-right mirror. */
+export const TTA_MODES = ['none', 'flip'] as const;
+export type TtaMode = (typeof TTA_MODES)[number];
+
+/** Options of `predictProbabilities`. */
+export interface PredictOptions {
+  /** Pixel normalisation (x − mean) / std. @default { mean: 0, std: 1 } */ norm?: { mean: number; std: number };
+  /** @default 'cpu' */ device?: string;
+  /** Test-time augmentation. @default 'none' */ tta?: TtaMode;
+}
 
 export interface ClassifierTrainOptions {
   /** @default 20 */ epochs?: number;
@@ -101,16 +112,26 @@ export function classifierTask(net: ClassifierNet, train: ImageSet, val: ImageSe
   };
 }
 
-/** Class probabilities [N·C] (row-major) of every image, eval mode, no augmentation. */
-export function predictProbabilities(net: ClassifierNet, set: ImageSet, o: Pick<ClassifierTrainOptions, 'norm' | 'device'> = {}, batchSize = 64): Float32Array {
+/**
+ * Class probabilities [N·C] (row-major) of every image, eval mode; with `tta: 'flip'` the mean of
+ * the softmax of the image and of its left-right mirror (every channel flipped along the width).
+ */
+export function predictProbabilities(net: ClassifierNet, set: ImageSet, o: PredictOptions = {}, batchSize = 64): Float32Array {
   const c = set.classes.length;
+  const tta = o.tta ?? 'none';
+  if (!TTA_MODES.includes(tta)) throw new OptionError('--tta', `must be one of ${TTA_MODES.join(', ')}, got '${String(tta)}'`);
   const out = new Float32Array(set.count * c);
   const was = net.training;
   net.eval();
   noGrad(() => {
     for (let s = 0; s < set.count; s += batchSize) {
       const idx = Array.from({ length: Math.min(batchSize, set.count - s) }, (_, k) => s + k);
-      tidy(() => out.set(F.softmax(net.forward(imageSetBatch(set, idx, { norm: o.norm, device: o.device })), 1).cpu().data() as Float32Array, s * c));
+      tidy(() => {
+        const x = imageSetBatch(set, idx, { norm: o.norm, device: o.device }); // [B,C,S,S]
+        let p = F.softmax(net.forward(x), 1);
+        if (tta === 'flip') p = p.add(F.softmax(net.forward(x.flip([3])), 1)).mul(0.5);
+        out.set(p.cpu().data() as Float32Array, s * c);
+      });
     }
   });
   net.train(was);
