@@ -30,6 +30,11 @@ test('volumeImages with context: channel k holds slice i + (k − K)·step (know
     // the centre channel is the item's own slice, exactly as without context
     assert.deepEqual(Array.from(o.image.data.subarray(16, 32)), Array.from(plain[i].image.data));
   });
+  // padded square and resized (4×6 in-plane → 8×8): channel k of item i is the plain item at slice i + (k − 1)·3
+  const oblong = syntheticVolume([4, 6, 10], (x, y, z) => 100 * z + 10 * y + x);
+  const p8 = volumeImages(oblong, { sliceRange: [0, 1], sliceStep: 3, size: 8, normalize: 'none' });
+  const c8 = volumeImages(oblong, { sliceRange: [0, 1], sliceStep: 3, size: 8, normalize: 'none', context: 1 });
+  for (let k = 0; k < 3; k++) assert.deepEqual(Array.from(c8[2].image.data.subarray(k * 64, (k + 1) * 64)), Array.from(p8[1 + k].image.data), `slice 6, channel ${k}`);
   const two = volumeImages(vol, { sliceRange: [0.5, 0.5], size: 4, normalize: 'none', context: 2 }); // slice round(0.5·9) = 5, step 1
   assert.deepEqual([0, 1, 2, 3, 4].map((k) => at(two[0].image, k, 3, 0)), [300, 400, 500, 600, 700]);
   assert.throws(() => volumeImages(vol, { context: -1 }), /^OptionError: --context: must be a non-negative integer, got -1$/);
