@@ -43,6 +43,13 @@ export async function checkReportInBrowser(reportPath: string, opts: { minImages
   const page = await (await browser).newPage({ viewport: { width: 1280, height: 800 } });
   try {
     await page.goto(pathToFileURL(reportPath).href, { waitUntil: 'load' });
+    // Thumbnails are loading="lazy": one below the first screen has not been fetched at 'load'
+    // (naturalWidth 0 although its data is fine). Make every image eager and wait until each has
+    // decoded or failed, so that the check below tells a broken image from one not yet loaded.
+    await page.evaluate(`Promise.all([...document.images].map((i) => {
+      i.loading = 'eager';
+      return i.complete && i.naturalWidth > 0 ? null : i.decode().catch(() => null);
+    }))`);
     let seen: { sections: string[]; images: { src: string; w: number }[] } = { sections: [], images: [] };
     for (const width of [1280, 800]) {
       await page.setViewportSize({ width, height: 800 });
