@@ -4,15 +4,19 @@
 // median paired ratio kensa/PyTorch and its 95 % block-bootstrap interval (bench/stats.ts).
 //   npm run bench -- [--json] [--quick] [--threads N] [--models M1,M2] [--blocks B]
 //                    [--seconds S] [--steps-per-block K] [--warmup W] [--micro]
-//                    [--samples FILE] [--torch-malloc glibc|kensa]
+//                    [--samples FILE] [--torch-malloc glibc|kensa] [--torch-blas same|installed]
 // --micro runs the per-op overhead micro cases (bench/micro-cases.ts) instead of the model rows.
 // --samples writes every timed pair (per model, per block, in time order) to FILE as JSON, for
 // studying other estimators on the same run. --torch-malloc kensa runs the PyTorch process with
 // kensa's heap policy (native/src/addon.cc) through GLIBC_TUNABLES; the default is PyTorch as
 // installed (glibc's heap defaults), which page-faults a step's activations in again each step.
+// --torch-blas: by default the PyTorch process gets kensa's OpenBLAS thread count
+// (OPENBLAS_NUM_THREADS, 1 unless the user chose), so both engines run the same threads; 'installed'
+// leaves PyTorch's OpenBLAS pool at its default (one spinning thread per core beside OpenMP's), which
+// on a 2-core VM made PyTorch's U-Net step bimodal (158-455 ms against 124-161 ms).
 import { performance } from 'node:perf_hooks';
 import { cpus, loadavg } from 'node:os';
-import { setNumThreads, getNumThreads, libtorchVersion, mallocPolicy } from '../src/engine/index.js';
+import { setNumThreads, getNumThreads, libtorchVersion, mallocPolicy, blasPolicy } from '../src/engine/index.js';
 import { BENCH_CASES, type BenchCase } from './models.js';
 import { MICRO_CASES } from './micro-cases.js';
 import { TorchPeer } from './torch-peer.js';
@@ -26,7 +30,7 @@ interface Args {
   models?: string[];
   /** Blocks per model. @default 8 (2 with --quick) */
   blocks: number;
-  /** Measured seconds per model (both engines), which sets the steps per block. @default 24 (4 with --quick) */
+  /** Measured seconds per model (both engines), which sets the steps per block. @default 20 (4 with --quick) */
   seconds: number;
   /** Fixed steps per block instead of the time budget. */
   stepsPerBlock?: number;
@@ -38,14 +42,24 @@ interface Args {
   samples?: string;
   /** The PyTorch process's heap: as installed ('glibc') or with kensa's policy ('kensa'). @default 'glibc' */
   torchMalloc: 'glibc' | 'kensa';
+  /** The PyTorch process's OpenBLAS threads: kensa's count ('same') or as installed. @default 'same' */
+  torchBlas: 'same' | 'installed';
 }
 
 /** Steps per block from the time budget: at least 1 (slow models), at most this many. */
 const MAX_STEPS_PER_BLOCK = 60;
+/**
+ * Fewest timed pairs per model outside --quick, whatever the time budget: the slow models
+ * (M3, M3b, M6: 2-5 s a pair) got 1 step per block from 20-24 s, 8 pairs, and a median of 8
+ * noisy ratios read ±0.07-0.13; 16 pairs halve the spread of the interval's ends.
+ */
+const MIN_PAIRS = 16;
+/** A model whose warm-up pair takes longer than this (ms) gets just one warm-up pair. */
+const SLOW_PAIR_MS = 3000;
 
 function parseArgs(argv: string[]): Args {
   const quick = argv.includes('--quick');
-  const a: Args = { json: false, quick, threads: cpus().length, blocks: quick ? 2 : 8, seconds: quick ? 4 : 24, warmup: quick ? 1 : 2, micro: false, torchMalloc: 'glibc' };
+  const a: Args = { json: false, quick, threads: cpus().length, blocks: quick ? 2 : 8, seconds: quick ? 4 : 20, warmup: quick ? 1 : 2, micro: false, torchMalloc: 'glibc', torchBlas: 'same' };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const num = (min: number): number => {
@@ -70,6 +84,11 @@ function parseArgs(argv: string[]): Args {
       if (v !== 'glibc' && v !== 'kensa') throw new Error(`bench: --torch-malloc is glibc or kensa, got ${v}`);
       a.torchMalloc = v;
     }
+    else if (k === '--torch-blas') {
+      const v = argv[++i];
+      if (v !== 'same' && v !== 'installed') throw new Error(`bench: --torch-blas is same or installed, got ${v}`);
+      a.torchBlas = v;
+    }
     else throw new Error(`bench: unknown option ${k}`);
   }
   const known = new Set(casesOf(a).map((c) => c.model));
@@ -90,10 +109,15 @@ function timeKensa(step: () => number): { ms: number; cpuMs: number } {
 
 /** One pair, in the order the block asks for. */
 async function pair(step: () => number, torch: TorchPeer, torchFirst: boolean): Promise<TimedPair> {
+  const c0 = process.cpuUsage();
   const t = torchFirst ? await torch.step() : undefined;
   const k = timeKensa(step);
+  const c1 = process.cpuUsage();
   const t2 = t ?? (await torch.step());
-  return { kensa: k.ms, torch: t2.ms, kensaCpu: k.cpuMs, torchCpu: t2.cpuMs };
+  const c2 = process.cpuUsage();
+  // kensa's process CPU while PyTorch's step ran (work it left behind: GC, frees, idle threads)
+  const idle = torchFirst ? c1.user + c1.system - c0.user - c0.system - k.cpuMs * 1000 : c2.user + c2.system - c1.user - c1.system;
+  return { kensa: k.ms, torch: t2.ms, kensaCpu: k.cpuMs, torchCpu: t2.cpuMs, kensaCpuBesideTorch: idle / 1000 };
 }
 
 const round = (v: number, digits: number): number => Number(v.toFixed(digits));
@@ -104,12 +128,14 @@ async function main(): Promise<void> {
   const runStart = performance.now();
   const heap = mallocPolicy();
   // kensa's heap policy for the PyTorch process, as glibc tunables
-  const torchEnv = args.torchMalloc === 'kensa' && heap.tuned
-    ? { GLIBC_TUNABLES: `glibc.malloc.mmap_threshold=${heap.mmapThreshold}:glibc.malloc.trim_threshold=${heap.trimThreshold}` }
-    : undefined;
+  const blas = blasPolicy();
+  const torchEnv: Record<string, string> = {};
+  if (args.torchMalloc === 'kensa' && heap.tuned) torchEnv.GLIBC_TUNABLES = `glibc.malloc.mmap_threshold=${heap.mmapThreshold}:glibc.malloc.trim_threshold=${heap.trimThreshold}`;
+  if (args.torchBlas === 'same' && blas.openblas) torchEnv.OPENBLAS_NUM_THREADS = String(blas.threads);
   if (args.torchMalloc === 'kensa' && !heap.tuned) throw new Error(`bench: --torch-malloc kensa needs kensa's heap policy, which is off (${heap.reason})`);
   const samples: { model: string; blocks: { torchFirst: boolean; pairs: TimedPair[] }[] }[] = [];
-  if (!args.json) console.log(`heap: kensa ${heap.tuned ? 'heap policy' : `glibc defaults (${heap.reason})`}, PyTorch ${torchEnv ? "kensa's heap policy (--torch-malloc kensa)" : 'glibc defaults (as installed)'}`);
+  if (!args.json) console.log(`heap: kensa ${heap.tuned ? 'heap policy' : `glibc defaults (${heap.reason})`}, PyTorch ${torchEnv.GLIBC_TUNABLES ? "kensa's heap policy (--torch-malloc kensa)" : 'glibc defaults (as installed)'}`);
+  if (!args.json) console.log(`OpenBLAS threads: kensa ${blas.openblas ? blas.threads : 'no OpenBLAS'}, PyTorch ${torchEnv.OPENBLAS_NUM_THREADS ?? process.env.OPENBLAS_NUM_THREADS ?? 'as installed'}`);
   if (args.quick && !args.json) console.log('--quick: indicative only (few short blocks); run without --quick for figures with intervals that hold');
   for (const c of casesOf(args)) {
     if (args.models && !args.models.includes(c.model)) continue;
@@ -121,13 +147,14 @@ async function main(): Promise<void> {
     for (let i = 0; i < args.warmup; i++) {
       const p = await pair(step, torch, i % 2 === 1);
       pairMs = p.kensa + p.torch;
+      if (pairMs > SLOW_PAIR_MS) break; // one warm-up pair of a multi-second step is enough
     }
     if (pairMs === 0) {
       const p = await pair(step, torch, false); // not counted: sizes the blocks when --warmup 0
       pairMs = p.kensa + p.torch;
     }
     const perBlock = args.stepsPerBlock ??
-      Math.min(MAX_STEPS_PER_BLOCK, Math.max(1, Math.round((args.seconds * 1000) / (args.blocks * pairMs))));
+      Math.min(MAX_STEPS_PER_BLOCK, Math.max(args.quick ? 1 : Math.ceil(MIN_PAIRS / args.blocks), Math.round((args.seconds * 1000) / (args.blocks * pairMs))));
     const blocks: TimedPair[][] = [];
     for (let b = 0; b < args.blocks; b++) {
       const block: TimedPair[] = [];
@@ -167,7 +194,9 @@ async function main(): Promise<void> {
       cpuNeighbourRatioLow: round(cpuNb.low, 3),
       cpuNeighbourRatioHigh: round(cpuNb.high, 3),
       kensaMalloc: heap.tuned ? `kensa heap policy (mmap threshold ${heap.mmapThreshold >> 20} MiB, trim ${heap.trimThreshold >> 20} MiB)` : `glibc defaults (${heap.reason})`,
-      torchMalloc: torchEnv ? `kensa heap policy via ${torchEnv.GLIBC_TUNABLES}` : 'glibc defaults (PyTorch as installed)',
+      torchMalloc: torchEnv.GLIBC_TUNABLES ? `kensa heap policy via ${torchEnv.GLIBC_TUNABLES}` : 'glibc defaults (PyTorch as installed)',
+      kensaBlasThreads: blas.openblas ? blas.threads : 'no OpenBLAS',
+      torchBlasThreads: torchEnv.OPENBLAS_NUM_THREADS ?? process.env.OPENBLAS_NUM_THREADS ?? 'as installed',
       // OpenMP's wait policy moves both engines' steps several-fold on a loaded machine; the PyTorch process inherits it
       ompWaitPolicy: process.env.OMP_WAIT_POLICY ?? 'unset',
       gompSpincount: process.env.GOMP_SPINCOUNT ?? 'unset',
@@ -198,7 +227,7 @@ async function main(): Promise<void> {
       );
     }
   }
-  if (args.samples) writeFileAtomicSync(args.samples, JSON.stringify({ threads: args.threads, torchMalloc: args.torchMalloc, models: samples }));
+  if (args.samples) writeFileAtomicSync(args.samples, JSON.stringify({ threads: args.threads, torchMalloc: args.torchMalloc, torchBlas: args.torchBlas, models: samples }));
   if (!args.json) console.log(`${((performance.now() - runStart) / 1000).toFixed(0)} s in all`);
 }
 

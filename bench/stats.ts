@@ -42,6 +42,8 @@ export interface Pair {
 export interface TimedPair extends Pair {
   kensaCpu: number;
   torchCpu: number;
+  /** kensa's process CPU time (ms) while the PyTorch step of this pair ran. */
+  kensaCpuBesideTorch?: number;
 }
 
 export interface RatioInterval {

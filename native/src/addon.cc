@@ -29,6 +29,7 @@
 #include <vector>
 #if defined(__GLIBC__)
 #include <malloc.h>
+#include <dlfcn.h>
 #endif
 
 #include "handles.h"
@@ -415,6 +416,71 @@ static Napi::Value MallocPolicy(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// BLAS thread policy. Debian's libtorch is linked against OpenBLAS, whose default build
+// (libopenblas0-pthread) keeps its own pool of one thread per core beside libtorch's OpenMP
+// pool, and its idle threads spin. libtorch already parallelises over OpenMP, so every GEMM
+// inside an op then runs with twice as many busy threads as cores: measured on a 2-core VM,
+// PyTorch alone on the U-Net step (M2, 2 threads) took 242 ms median (158-455) as installed and
+// 142 ms (124-161) with OPENBLAS_NUM_THREADS=1; the mini-VGG 130 -> 118 ms. At load the addon
+// therefore sets OpenBLAS to 1 thread, unless the user chose: OPENBLAS_NUM_THREADS or
+// GOTO_NUM_THREADS set leaves it as it is, and KENSA_BLAS_THREADS=N sets N (0: leave it).
+struct BlasPolicy {
+  bool openblas = false;  // OpenBLAS found in the process
+  bool set = false;       // the addon set its thread count
+  int threads = 0;        // OpenBLAS's thread count now (when found)
+  std::string reason;     // why not set
+};
+static BlasPolicy& blasPolicy() {
+  static BlasPolicy p;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    void* lib = nullptr;
+    for (const char* name : {"libopenblas.so.0", "libblas.so.3", "libopenblas.so"}) {
+      lib = dlopen(name, RTLD_LAZY | RTLD_NOLOAD);
+      if (lib != nullptr && dlsym(lib, "openblas_set_num_threads") != nullptr) break;
+      if (lib != nullptr) dlclose(lib);
+      lib = nullptr;
+    }
+    if (lib == nullptr) {
+      p.reason = "OpenBLAS is not loaded";
+      return;
+    }
+    using SetFn = void (*)(int);
+    using GetFn = int (*)();
+    auto setFn = reinterpret_cast<SetFn>(dlsym(lib, "openblas_set_num_threads"));
+    auto getFn = reinterpret_cast<GetFn>(dlsym(lib, "openblas_get_num_threads"));
+    p.openblas = true;
+    const char* mine = std::getenv("KENSA_BLAS_THREADS");
+    int want = 1;
+    if (mine != nullptr && *mine != 0) {
+      char* end = nullptr;
+      long v = std::strtol(mine, &end, 10);
+      if (end == mine || *end != 0 || v < 0 || v > 4096) p.reason = "KENSA_BLAS_THREADS is not a thread count (left as it is)";
+      else if (v == 0) p.reason = "KENSA_BLAS_THREADS=0";
+      want = static_cast<int>(v);
+    } else if (std::getenv("OPENBLAS_NUM_THREADS") != nullptr || std::getenv("GOTO_NUM_THREADS") != nullptr) {
+      p.reason = "OPENBLAS_NUM_THREADS or GOTO_NUM_THREADS is set";
+    }
+    if (p.reason.empty() && want >= 1) {
+      setFn(want);
+      p.set = true;
+    }
+    p.threads = getFn != nullptr ? getFn() : (p.set ? want : 0);
+  });
+  return p;
+}
+
+// blasPolicy() -> {openblas, set, threads, reason?}.
+static Napi::Value BlasPolicyInfo(const Napi::CallbackInfo& info) {
+  const BlasPolicy& p = blasPolicy();
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("openblas", p.openblas);
+  o.Set("set", p.set);
+  o.Set("threads", static_cast<double>(p.threads));
+  if (!p.reason.empty()) o.Set("reason", p.reason);
+  return o;
+}
+
 static Napi::Value Version(const Napi::CallbackInfo& info) {
   std::string v = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." + std::to_string(TORCH_VERSION_PATCH);
   return Napi::String::New(info.Env(), v);
@@ -423,6 +489,7 @@ static Napi::Value Version(const Napi::CallbackInfo& info) {
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData<InstanceData>(new InstanceData());
   heapPolicy();
+  blasPolicy();
 #define KENSA_FN(name, fn) exports.Set(name, Napi::Function::New(env, fn, name))
   KENSA_FN("op", Op);
   KENSA_FN("schema", Schema);
@@ -454,6 +521,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   KENSA_FN("liveTensors", LiveTensors);
   KENSA_FN("version", Version);
   KENSA_FN("mallocPolicy", MallocPolicy);
+  KENSA_FN("blasPolicy", BlasPolicyInfo);
 #undef KENSA_FN
   registerDist(env, exports);
   return exports;

@@ -1,5 +1,5 @@
 // Creating tensors: from JS data, constants, ranges and seeded random numbers.
-import { native, type MallocPolicy } from './native.js';
+import { native, type BlasPolicy, type MallocPolicy } from './native.js';
 import { DTYPE_CODE, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
 import { Tensor, call, opId, type NestedArray } from './tensor.js';
 
@@ -209,6 +209,11 @@ export function liveTensors(): number {
 /** The addon's glibc heap policy (native/src/addon.cc); `reason` says why it is off. */
 export function mallocPolicy(): MallocPolicy {
   return native.mallocPolicy?.() ?? { tuned: false, reason: 'addon built before the heap policy' };
+}
+
+/** The addon's OpenBLAS thread policy (native/src/addon.cc); `reason` says why it was not set. */
+export function blasPolicy(): BlasPolicy {
+  return native.blasPolicy?.() ?? { openblas: false, set: false, threads: 0, reason: 'addon built before the BLAS policy' };
 }
 
 export function libtorchVersion(): string {

@@ -11,5 +11,5 @@ export type { PadMode } from './tensor-shape.js';
 export type { Dims, ValuesIndices, UniqueResult } from './tensor-reduce.js';
 export { tidy, keep, dispose, scopeDepth } from './scope.js';
 export type { DType, TypedArray } from './dtype.js';
-export type { MallocPolicy } from './native.js';
+export type { BlasPolicy, MallocPolicy } from './native.js';
 export { isFloating } from './dtype.js';

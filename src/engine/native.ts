@@ -48,6 +48,21 @@ export interface NativeAddon {
   version(): string;
   /** The heap policy the addon set at load (absent in addons built before it). */
   mallocPolicy?(): MallocPolicy;
+  /** The BLAS thread policy the addon set at load (absent in addons built before it). */
+  blasPolicy?(): BlasPolicy;
+}
+
+/**
+ * OpenBLAS's own thread pool, which the addon sets to 1 thread at load so it does not compete
+ * with libtorch's OpenMP threads (native/src/addon.cc, "BLAS thread policy"). `set` is false
+ * when OpenBLAS is absent or the user chose (OPENBLAS_NUM_THREADS, GOTO_NUM_THREADS,
+ * KENSA_BLAS_THREADS=0); `threads` is OpenBLAS's count now (0 without OpenBLAS).
+ */
+export interface BlasPolicy {
+  openblas: boolean;
+  set: boolean;
+  threads: number;
+  reason?: string;
 }
 
 /**
