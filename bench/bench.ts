@@ -50,8 +50,8 @@ interface Args {
 const MAX_STEPS_PER_BLOCK = 60;
 /**
  * Fewest timed pairs per model outside --quick, whatever the time budget: the slow models
- * (M3, M3b, M6: 2-5 s a pair) got 1 step per block from 20-24 s, 8 pairs, and a median of 8
- * noisy ratios read ±0.07-0.13; 16 pairs halve the spread of the interval's ends.
+ * (M3, M3b, M6: 2-5 s a pair) got 1 step per block from 20-24 s, 8 pairs, and their intervals
+ * read ±0.07-0.13; with 16 pairs they read ±0.02-0.07 in three quiet runs.
  */
 const MIN_PAIRS = 16;
 /** A model whose warm-up pair takes longer than this (ms) gets just one warm-up pair. */
@@ -127,8 +127,8 @@ async function main(): Promise<void> {
   setNumThreads(args.threads);
   const runStart = performance.now();
   const heap = mallocPolicy();
-  // kensa's heap policy for the PyTorch process, as glibc tunables
   const blas = blasPolicy();
+  // what the PyTorch process gets: kensa's heap policy as glibc tunables, kensa's OpenBLAS count
   const torchEnv: Record<string, string> = {};
   if (args.torchMalloc === 'kensa' && heap.tuned) torchEnv.GLIBC_TUNABLES = `glibc.malloc.mmap_threshold=${heap.mmapThreshold}:glibc.malloc.trim_threshold=${heap.trimThreshold}`;
   if (args.torchBlas === 'same' && blas.openblas) torchEnv.OPENBLAS_NUM_THREADS = String(blas.threads);
