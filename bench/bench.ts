@@ -132,10 +132,12 @@ async function main(): Promise<void> {
   const torchEnv: Record<string, string> = {};
   if (args.torchMalloc === 'kensa' && heap.tuned) torchEnv.GLIBC_TUNABLES = `glibc.malloc.mmap_threshold=${heap.mmapThreshold}:glibc.malloc.trim_threshold=${heap.trimThreshold}`;
   if (args.torchBlas === 'same' && blas.openblas) torchEnv.OPENBLAS_NUM_THREADS = String(blas.threads);
+  const kensaBlasThreads = blas.openblas ? blas.threads : 'no OpenBLAS';
+  const torchBlasThreads = torchEnv.OPENBLAS_NUM_THREADS ?? process.env.OPENBLAS_NUM_THREADS ?? 'as installed';
   if (args.torchMalloc === 'kensa' && !heap.tuned) throw new Error(`bench: --torch-malloc kensa needs kensa's heap policy, which is off (${heap.reason})`);
   const samples: { model: string; blocks: { torchFirst: boolean; pairs: TimedPair[] }[] }[] = [];
   if (!args.json) console.log(`heap: kensa ${heap.tuned ? 'heap policy' : `glibc defaults (${heap.reason})`}, PyTorch ${torchEnv.GLIBC_TUNABLES ? "kensa's heap policy (--torch-malloc kensa)" : 'glibc defaults (as installed)'}`);
-  if (!args.json) console.log(`OpenBLAS threads: kensa ${blas.openblas ? blas.threads : 'no OpenBLAS'}, PyTorch ${torchEnv.OPENBLAS_NUM_THREADS ?? process.env.OPENBLAS_NUM_THREADS ?? 'as installed'}`);
+  if (!args.json) console.log(`OpenBLAS threads: kensa ${kensaBlasThreads}, PyTorch ${torchBlasThreads}`);
   if (args.quick && !args.json) console.log('--quick: indicative only (few short blocks); run without --quick for figures with intervals that hold');
   for (const c of casesOf(args)) {
     if (args.models && !args.models.includes(c.model)) continue;
@@ -195,8 +197,8 @@ async function main(): Promise<void> {
       cpuNeighbourRatioHigh: round(cpuNb.high, 3),
       kensaMalloc: heap.tuned ? `kensa heap policy (mmap threshold ${heap.mmapThreshold >> 20} MiB, trim ${heap.trimThreshold >> 20} MiB)` : `glibc defaults (${heap.reason})`,
       torchMalloc: torchEnv.GLIBC_TUNABLES ? `kensa heap policy via ${torchEnv.GLIBC_TUNABLES}` : 'glibc defaults (PyTorch as installed)',
-      kensaBlasThreads: blas.openblas ? blas.threads : 'no OpenBLAS',
-      torchBlasThreads: torchEnv.OPENBLAS_NUM_THREADS ?? process.env.OPENBLAS_NUM_THREADS ?? 'as installed',
+      kensaBlasThreads,
+      torchBlasThreads,
       // OpenMP's wait policy moves both engines' steps several-fold on a loaded machine; the PyTorch process inherits it
       ompWaitPolicy: process.env.OMP_WAIT_POLICY ?? 'unset',
       gompSpincount: process.env.GOMP_SPINCOUNT ?? 'unset',

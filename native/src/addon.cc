@@ -27,9 +27,9 @@
 #include <mutex>
 #include <string>
 #include <vector>
+#include <dlfcn.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
-#include <dlfcn.h>
 #endif
 
 #include "handles.h"
@@ -461,7 +461,7 @@ static BlasPolicy& blasPolicy() {
     } else if (std::getenv("OPENBLAS_NUM_THREADS") != nullptr || std::getenv("GOTO_NUM_THREADS") != nullptr) {
       p.reason = "OPENBLAS_NUM_THREADS or GOTO_NUM_THREADS is set";
     }
-    if (p.reason.empty() && want >= 1) {
+    if (p.reason.empty()) {
       setFn(want);
       p.set = true;
     }
